@@ -1,0 +1,4 @@
+// The daemon's version string, from the build.
+namespace feedd::daemon {
+const char* Version() { return FEEDD_VERSION; }
+}  // namespace feedd::daemon

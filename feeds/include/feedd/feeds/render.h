@@ -1,0 +1,48 @@
+// Rendering merged outgoing feeds (Atom 1.0, RSS 2.0, JSON Feed 1.1) from model values.
+// Pure: values in, bytes out. Entry HTML is expected to be sanitised already; text fields are
+// escaped here, and anything XML cannot carry (C0 controls, lone surrogates) is dropped.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "feedd/feeds/model.h"
+
+namespace feedd::feeds {
+
+// Where an item came from: the subscribed feed that carried it.
+struct ItemOrigin {
+  std::string feed_title;
+  std::string feed_url;                  // the URL feedd fetches
+  std::optional<std::string> site_link;  // the feed's home page
+  std::optional<std::string> entry_link;  // the item's link in that feed
+};
+
+struct OutputItem {
+  Entry entry;
+  std::string id;       // stable per story: never changes across re-fetches, edits, merges
+  Timestamp published;  // effective (entry's, else first seen)
+  Timestamp updated;    // effective (last edit of the source, else published)
+  ItemOrigin origin;
+  std::vector<ItemOrigin> also_in;  // other subscribed feeds that carried the same story
+};
+
+struct OutputDocument {
+  std::string name;   // output name, [a-z0-9_-]+
+  std::string title;
+  std::string id;     // stable feed id (e.g. a tag: URI)
+  std::string self_url;  // absolute URL of this document, when known (else "")
+  std::string html_url;  // the human page for this output, when known
+  std::string hub_url;   // WebSub hub, when configured
+  std::optional<std::string> prev_archive_url;  // RFC 5005
+  bool is_archive = false;                      // RFC 5005 <fh:archive/>
+  Timestamp updated;
+  std::vector<OutputItem> items;  // in the order to publish (newest first)
+};
+
+std::string RenderAtom(const OutputDocument& document);
+std::string RenderRss(const OutputDocument& document);
+std::string RenderJsonFeed(const OutputDocument& document);
+
+}  // namespace feedd::feeds

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages feedd needs to build and test (see README, "Dependencies").
+# Idempotent: packages already present are skipped by apt-get.
+set -euo pipefail
+
+build_deps=(
+  build-essential cmake pkg-config
+  libcurl4-openssl-dev libpugixml-dev libsqlite3-dev libboost1.81-dev
+  libspdlog-dev doctest-dev nlohmann-json3-dev libgumbo-dev
+  libtomlplusplus-dev libcli11-dev libsystemd-dev zlib1g-dev
+)
+# Used only by the tests: the fixture server, output validation and the database CLI.
+test_deps=(python3 sqlite3 libxml2-utils curl)
+
+want=("${build_deps[@]}")
+if [[ "${1:-}" == "--with-tests" ]]; then want+=("${test_deps[@]}"); fi
+
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+echo "install-deps: installing ${missing[*]}" >&2
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

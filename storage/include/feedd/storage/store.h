@@ -1,0 +1,176 @@
+// The storage interface: everything the daemon keeps (feeds, fetch state, entries, stories,
+// search, outputs' selections). Implementations: SQLite (default; sqlite_store.h).
+// Knows the feed model and nothing of the network, the daemon or the config.
+//
+// Threading: one Store object is one database connection; use it from one thread at a time.
+// The daemon opens one writer and separate readers (WAL lets readers run beside the writer).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feedd/base/result.h"
+#include "feedd/feeds/model.h"
+
+namespace feedd::storage {
+
+using feeds::Timestamp;
+using FeedId = std::int64_t;
+using EntryId = std::int64_t;
+using StoryId = std::int64_t;
+
+enum class FeedStatus {
+  kNew,    // never fetched yet
+  kOk,     // last fetch succeeded
+  kError,  // last fetch failed; will be retried (with backoff)
+  kGone,   // 410 Gone: retired, not fetched again
+};
+std::string_view FeedStatusName(FeedStatus status);  // "new", "ok", "error", "gone"
+
+// Where a failed fetch failed, so a user reads "server returned HTML, not a feed" rather
+// than "parse error".
+enum class FetchStage {
+  kNone,
+  kPolicy,    // refused before connecting (scheme, SSRF guard)
+  kDns,
+  kConnect,
+  kTls,
+  kHttp,      // HTTP status or protocol error
+  kNotAFeed,  // the body was not a feed (e.g. an HTML page)
+  kParse,
+  kStore,
+};
+std::string_view FetchStageName(FetchStage stage);  // "", "policy", "dns", ...
+
+struct FeedRecord {
+  FeedId id = 0;
+  std::string url;
+  std::optional<std::string> user_title;  // set by the user; wins over the feed's own
+  std::optional<std::string> feed_title;  // from the document
+  std::optional<std::string> site_link;
+  std::vector<std::string> tags;
+  FeedStatus status = FeedStatus::kNew;
+  FetchStage error_stage = FetchStage::kNone;
+  std::optional<std::string> last_error;
+  std::optional<int> last_http_status;
+  int consecutive_failures = 0;
+  std::optional<std::string> etag;           // validators, verbatim from the last success
+  std::optional<std::string> last_modified;
+  std::optional<Timestamp> last_fetch;       // last attempt
+  std::optional<Timestamp> last_success;
+  std::optional<Timestamp> next_fetch;
+  std::optional<std::int64_t> interval_seconds;  // user override of the schedule
+  Timestamp created{};
+  std::int64_t entry_count = 0;
+
+  // user_title, else feed_title, else the URL.
+  std::string DisplayTitle() const;
+};
+
+struct NewFeed {
+  std::string url;
+  std::optional<std::string> title;
+  std::vector<std::string> tags;
+};
+
+struct AddFeedOutcome {
+  FeedRecord feed;
+  bool created = false;  // false: the URL was already subscribed; `feed` is the existing one
+};
+
+// The result of one fetch attempt, recorded by RecordFetch.
+struct FetchOutcome {
+  Timestamp at{};
+  FeedStatus status = FeedStatus::kOk;
+  FetchStage stage = FetchStage::kNone;
+  std::optional<std::string> error;
+  std::optional<int> http_status;
+  // Validators: given only after a successful fetch; nullopt leaves the stored ones alone.
+  std::optional<std::string> etag;
+  std::optional<std::string> last_modified;
+  Timestamp next_fetch{};
+  // A confirmed permanent redirect: the feed's URL becomes this one.
+  std::optional<std::string> new_url;
+};
+
+struct StoredEntry {
+  EntryId id = 0;
+  FeedId feed_id = 0;
+  StoryId story_id = 0;
+  feeds::Entry entry;
+  Timestamp fetched{};  // when feedd first stored it
+};
+
+struct EntryQuery {
+  std::optional<FeedId> feed_id;
+  std::optional<std::string> tag;
+  std::optional<Timestamp> since;   // entries published (else fetched) at or after
+  std::optional<EntryId> before_id;  // cursor: only entries older than this one in the order
+  int limit = 50;
+};
+
+struct IngestStats {
+  int inserted = 0;
+  int updated = 0;
+  int unchanged = 0;
+};
+
+struct SearchHit {
+  StoredEntry entry;
+  double rank = 0;      // bm25: lower is better
+  std::string snippet;  // plain text with [..] around matches
+};
+
+struct StoreCounts {
+  std::int64_t feeds = 0;
+  std::int64_t entries = 0;
+  std::int64_t stories = 0;
+  std::int64_t failing_feeds = 0;
+};
+
+// What a merged output selects; empty tags and feeds mean every feed.
+struct OutputSelection {
+  std::vector<std::string> tags;
+  std::vector<FeedId> feeds;
+  std::string query;  // full-text filter, "" for none
+  int limit = 100;
+  std::optional<std::chrono::seconds> window;  // only entries newer than now - window
+};
+
+// One item of a merged output: one per story, with the other feeds that carried it.
+struct OutputRow {
+  StoredEntry entry;  // the story's representative copy (the earliest seen)
+  std::vector<StoredEntry> also_in;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Subscribing an already subscribed URL is not an error: it returns the existing feed.
+  virtual Result<AddFeedOutcome> AddFeed(const NewFeed& feed) = 0;
+  virtual Result<std::vector<FeedRecord>> ListFeeds() = 0;
+  virtual Result<std::optional<FeedRecord>> GetFeed(FeedId id) = 0;
+  virtual Result<std::optional<FeedRecord>> FindFeedByUrl(std::string_view url) = 0;
+  // Removes the feed and its entries; stories shared with other feeds stay. false: no such feed.
+  virtual Result<bool> RemoveFeed(FeedId id) = 0;
+
+  virtual Result<void> RecordFetch(FeedId id, const FetchOutcome& outcome) = 0;
+  // Stores the feed's entries exactly once (dedup per feed by entry key; changed entries are
+  // updated in place) and refreshes the feed's title and site link. One transaction.
+  virtual Result<IngestStats> Ingest(FeedId id, const feeds::Feed& feed, Timestamp fetched_at) = 0;
+
+  // Newest first (published, else fetched).
+  virtual Result<std::vector<StoredEntry>> ListEntries(const EntryQuery& query) = 0;
+  virtual Result<std::optional<StoredEntry>> GetEntry(EntryId id) = 0;
+  // Full-text search, best first. A malformed query is an error naming the query.
+  virtual Result<std::vector<SearchHit>> Search(std::string_view query, int limit) = 0;
+  virtual Result<std::vector<OutputRow>> SelectOutput(const OutputSelection& selection) = 0;
+  virtual Result<StoreCounts> Counts() = 0;
+};
+
+}  // namespace feedd::storage
