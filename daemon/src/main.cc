@@ -1,2 +1,96 @@
-// PLACEHOLDER: feedd entry point comes with the daemon.
-int main() { return 0; }
+// feedd's entry point: arguments, config, logging, then the Daemon. Startup failures exit
+// non-zero with one clear line on stderr (sysexits codes).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "curl_handles.h"
+#include "daemon.h"
+#include "feedd/config/config.h"
+
+namespace feedd::daemon {
+const char* Version();
+}
+
+namespace {
+
+using namespace feedd;
+
+constexpr const char* kUsage =
+    "usage: feedd [--config PATH] [--check-config] [--version]\n"
+    "  --config PATH    config file (default: $FEEDD_CONFIG, else /etc/feedd/feedd.toml)\n"
+    "  --check-config   validate the config file and exit (0 ok, 78 errors)\n"
+    "  --version        print the version and exit\n";
+
+void SetUpLogging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("feedd");
+  // Under systemd the journal stamps each line itself.
+  if (std::getenv("JOURNAL_STREAM") != nullptr) {
+    logger->set_pattern("%l: %v");
+  } else {
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  }
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--version") {
+      std::cout << "feedd " << daemon::Version() << '\n';
+      return 0;
+    }
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (arg == "--check-config") {
+      check_only = true;
+    } else if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      config_path = std::string(arg.substr(9));
+    } else {
+      std::cerr << "feedd: unknown argument '" << arg << "'\n" << kUsage;
+      return 64;  // EX_USAGE
+    }
+  }
+  if (config_path.empty()) {
+    const char* from_env = std::getenv("FEEDD_CONFIG");
+    config_path = from_env != nullptr && *from_env != '\0' ? from_env : "/etc/feedd/feedd.toml";
+  }
+
+  if (check_only) {
+    const auto problems = config::CheckConfigFile(config_path);
+    for (const auto& problem : problems) std::cerr << problem << '\n';
+    if (!problems.empty()) return daemon::kExitConfig;
+    std::cout << config_path << ": ok\n";
+    return 0;
+  }
+
+  auto loaded = config::LoadConfigFile(config_path);
+  if (!loaded) {
+    std::cerr << loaded.error().message << '\n';
+    return daemon::kExitConfig;
+  }
+  SetUpLogging(loaded->log.level);
+  spdlog::info("feedd {} starting with {}", daemon::Version(), config_path);
+
+  daemon::CurlGlobal curl;
+  daemon::StartupError error;
+  auto instance = daemon::Daemon::Create(std::move(*loaded), error);
+  if (!instance) {
+    std::cerr << "feedd: " << error.message << '\n';
+    return error.exit_code;
+  }
+  return instance->Run();
+}

@@ -1,0 +1,58 @@
+// The HTTP fetcher: libcurl's multi-socket API driven by the Asio loop (no thread per request,
+// no polling). Curl tells us which sockets to watch and when to time out; Asio waits for
+// them. Requests beyond the global or per-host limits wait in a queue.
+// Lives on the io_context thread: call Fetch only from there.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "address_guard.h"
+#include "fetch_types.h"
+
+namespace feedd::daemon {
+
+struct FetcherLimits {
+  int concurrency = 32;   // transfers in flight in total
+  int per_host = 2;       // transfers in flight to one host
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds total_timeout{60};
+  std::int64_t max_body_bytes = 32 * 1024 * 1024;  // compressed and decompressed
+  int max_redirects = 5;
+  std::string user_agent;
+};
+
+struct FetcherStats {
+  int in_flight = 0;
+  int queued = 0;
+};
+
+class CurlFetcher {
+ public:
+  CurlFetcher(boost::asio::any_io_executor executor, FetcherLimits limits, AddressGuard guard);
+  ~CurlFetcher();
+  CurlFetcher(const CurlFetcher&) = delete;
+  CurlFetcher& operator=(const CurlFetcher&) = delete;
+
+  // Fetches one URL. Never throws for network conditions: failures come back in the response.
+  boost::asio::awaitable<FetchResponse> Fetch(FetchRequest request);
+
+  FetcherStats Stats() const;
+
+  // Aborts every transfer (each completes with an error) and refuses new ones. For shutdown.
+  void Shutdown();
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The User-Agent feedd sends by default: names feedd, its version and the project URL.
+std::string DefaultUserAgent();
+
+}  // namespace feedd::daemon

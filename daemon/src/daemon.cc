@@ -1,0 +1,275 @@
+// Wiring: storage workers, fetcher, updater, scheduler, outputs and the two HTTP servers on
+// one io_context; signals for stop and reload.
+#include "daemon.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <random>
+
+#include "feedd/storage/sqlite_store.h"
+#include "redact.h"
+#include "systemd_notify.h"
+
+namespace feedd::daemon {
+namespace {
+
+namespace asio = boost::asio;
+using storage::Timestamp;
+
+Timestamp Now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+FetcherLimits LimitsFrom(const config::FetchConfig& fetch) {
+  FetcherLimits limits;
+  limits.concurrency = fetch.concurrency;
+  limits.per_host = fetch.per_host;
+  limits.connect_timeout = fetch.connect_timeout;
+  limits.total_timeout = fetch.timeout;
+  limits.max_body_bytes = fetch.max_body_bytes;
+  limits.max_redirects = fetch.max_redirects;
+  limits.user_agent = fetch.user_agent;
+  return limits;
+}
+
+AddressGuard GuardFrom(const config::FetchConfig& fetch) {
+  std::vector<AddressRange> allowed;
+  for (const auto& text : fetch.allow_hosts) {
+    if (auto range = ParseAddressRange(text)) {
+      allowed.push_back(*range);
+    } else {
+      spdlog::warn("fetch.allow_hosts: {} (ignored)", range.error().message);
+    }
+  }
+  return AddressGuard(fetch.allow_private, std::move(allowed));
+}
+
+OutputSettings OutputSettingsFrom(const config::Config& config) {
+  OutputSettings settings;
+  settings.outputs = config.outputs;
+  settings.base_url = config.http.base_url;
+  while (!settings.base_url.empty() && settings.base_url.back() == '/') settings.base_url.pop_back();
+  settings.public_dir = config.http.public_dir;
+  settings.websub_hub = config.http.websub_hub;
+  return settings;
+}
+
+void LogEscaped(std::exception_ptr error, const char* what) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {}", what, e.what());
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Daemon> Daemon::Create(config::Config config, StartupError& error) {
+  if (!config.storage.url.empty()) {
+    error = {kExitConfig, "storage.url: the PostgreSQL backend is not available in this build; "
+                          "use storage.path (SQLite)"};
+    return nullptr;
+  }
+  auto writer = storage::OpenSqliteStore(config.storage.path, storage::OpenMode::kReadWrite);
+  if (!writer) {
+    error = {kExitIoError, writer.error().message};
+    return nullptr;
+  }
+  auto reader = storage::OpenSqliteStore(config.storage.path, storage::OpenMode::kReadOnly);
+  if (!reader) {
+    error = {kExitIoError, reader.error().message};
+    return nullptr;
+  }
+  std::unique_ptr<Daemon> daemon(
+      new Daemon(std::move(config), std::move(*writer), std::move(*reader)));
+  if (auto listening = daemon->Listen(); !listening) {
+    error = {kExitUnavailable, listening.error().message};
+    return nullptr;
+  }
+  return daemon;
+}
+
+Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
+               std::unique_ptr<storage::Store> reader)
+    : config_(std::move(config)),
+      started_(std::chrono::steady_clock::now()),
+      cpu_(2),
+      writer_(std::move(writer)),
+      reader_(std::move(reader)),
+      fetcher_(io_.get_executor(), LimitsFrom(config_.fetch), GuardFrom(config_.fetch)),
+      outputs_(io_.get_executor(), cpu_.get_executor(), reader_, OutputSettingsFrom(config_)),
+      updater_(fetcher_, writer_, cpu_.get_executor(),
+               ScheduleBounds{config_.fetch.min_interval, config_.fetch.max_interval},
+               [this] { outputs_.Invalidate(); }),
+      scheduler_(io_.get_executor(), updater_),
+      control_api_(ControlContext{reader_, writer_, scheduler_, fetcher_,
+                                  [this] { outputs_.Invalidate(); },
+                                  [this] {
+                                    return public_server_ ? public_server_->LocalAddress()
+                                                          : std::string();
+                                  },
+                                  started_}),
+      public_api_(outputs_),
+      signals_(io_, SIGTERM, SIGINT, SIGHUP) {}
+
+Daemon::~Daemon() {
+  control_server_.reset();
+  public_server_.reset();
+}
+
+Result<void> Daemon::Listen() {
+  UnixSocketOptions socket;
+  socket.path = config_.control.socket;
+  socket.mode = config_.control.mode;
+  socket.group = config_.control.group;
+  auto control = HttpServer::ListenUnix(
+      io_.get_executor(), socket,
+      [this](HttpRequest request) { return control_api_.Handle(std::move(request)); },
+      HttpServerLimits{});
+  if (!control) return Unexpected(control.error());
+  control_server_ = std::move(*control);
+
+  if (!config_.http.listen.empty()) {
+    HttpServerLimits limits;
+    limits.max_body_bytes = 0;  // GET and HEAD only
+    limits.handler_timeout = std::chrono::seconds(30);
+    auto listener = HttpServer::ListenTcp(
+        io_.get_executor(), config_.http.listen,
+        [this](HttpRequest request) { return public_api_.Handle(std::move(request)); }, limits);
+    if (!listener) return Unexpected(listener.error());
+    public_server_ = std::move(*listener);
+    if (config_.http.base_url.empty()) {
+      outputs_.SetBaseUrl("http://" + public_server_->LocalAddress());
+    }
+  }
+  return Ok();
+}
+
+asio::awaitable<void> Daemon::LoadFeeds() {
+  for (const auto& declared : config_.feeds) {
+    storage::NewFeed feed{declared.url, std::nullopt, declared.tags};
+    if (!declared.title.empty()) feed.title = declared.title;
+    auto added = co_await writer_.Call(&storage::Store::AddFeed, feed);
+    if (!added) {
+      spdlog::error("config feed {}: {}", RedactUrl(declared.url), added.error().message);
+    } else if (added->created) {
+      spdlog::info("feed {} added from the config: {}", added->feed.id, RedactUrl(declared.url));
+    }
+  }
+  auto feeds = co_await reader_.Call(&storage::Store::ListFeeds);
+  if (!feeds) {
+    spdlog::error("cannot list feeds: {}", feeds.error().message);
+    co_return;
+  }
+  // Overdue feeds are spread over a short window so a restart does not fetch them all at once.
+  std::minstd_rand random{std::random_device{}()};
+  const auto spread = std::min<std::chrono::seconds>(std::chrono::seconds(60),
+                                                     config_.fetch.min_interval / 10);
+  const Timestamp now = Now();
+  int scheduled = 0;
+  for (const auto& feed : *feeds) {
+    if (feed.status == storage::FeedStatus::kGone) continue;
+    Timestamp due = feed.next_fetch.value_or(now);
+    if (due < now && feed.status != storage::FeedStatus::kNew && spread.count() > 0) {
+      due = now + std::chrono::seconds(random() % static_cast<unsigned>(spread.count() + 1));
+    }
+    if (feed.status == storage::FeedStatus::kNew) due = now;
+    scheduler_.Schedule(feed.id, due);
+    ++scheduled;
+  }
+  spdlog::info("{} feeds scheduled", scheduled);
+  outputs_.Invalidate();
+  NotifyReady();
+  NotifyStatus(std::to_string(scheduled) + " feeds");
+}
+
+void Daemon::WaitForSignal() {
+  signals_.async_wait([this](boost::system::error_code error, int signal) {
+    if (error) return;
+    if (signal == SIGHUP) {
+      Reload();
+      WaitForSignal();
+      return;
+    }
+    spdlog::info("received {}, stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    BeginShutdown();
+  });
+}
+
+void Daemon::Reload() {
+  NotifyReloading();
+  if (config_.source.empty()) {
+    spdlog::warn("reload: no config file to re-read");
+    NotifyReady();
+    return;
+  }
+  auto next = config::LoadConfigFile(config_.source);
+  if (!next) {
+    spdlog::error("reload rejected, keeping the running config: {}", next.error().message);
+    NotifyReady();
+    return;
+  }
+  for (const auto& key : config::RestartRequiredChanges(config_, *next)) {
+    spdlog::warn("reload: {} changed; the new value takes effect after a restart", key);
+  }
+  config_.feeds = next->feeds;
+  config_.outputs = next->outputs;
+  config_.fetch.min_interval = next->fetch.min_interval;
+  config_.fetch.max_interval = next->fetch.max_interval;
+  updater_.SetBounds(ScheduleBounds{config_.fetch.min_interval, config_.fetch.max_interval});
+  OutputSettings settings = OutputSettingsFrom(config_);
+  if (settings.base_url.empty() && public_server_) {
+    settings.base_url = "http://" + public_server_->LocalAddress();
+  }
+  outputs_.Reconfigure(std::move(settings));
+  asio::co_spawn(io_, LoadFeeds(), [](std::exception_ptr e) { LogEscaped(e, "reload"); });
+  spdlog::info("reloaded {}", config_.source.string());
+}
+
+void Daemon::BeginShutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  NotifyStopping();
+  scheduler_.Stop();
+  updater_.Stop();
+  if (control_server_) control_server_->Stop();
+  if (public_server_) public_server_->Stop();
+  fetcher_.Shutdown();
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  // Give updates that are storing their results a moment to commit, then stop the loop.
+  asio::co_spawn(
+      io_,
+      [this]() -> asio::awaitable<void> {
+        asio::steady_timer timer(io_);
+        for (int waited = 0; waited < 100 && scheduler_.InFlight() > 0; ++waited) {
+          timer.expires_after(std::chrono::milliseconds(50));
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+        io_.stop();
+      },
+      [](std::exception_ptr e) { LogEscaped(e, "shutdown"); });
+}
+
+int Daemon::Run() {
+  WaitForSignal();
+  if (control_server_) control_server_->Start();
+  if (public_server_) {
+    public_server_->Start();
+    spdlog::info("serving merged feeds on http://{}/", public_server_->LocalAddress());
+  }
+  spdlog::info("control socket {}", control_server_->LocalAddress());
+  scheduler_.Start();
+  asio::co_spawn(io_, LoadFeeds(), [](std::exception_ptr e) { LogEscaped(e, "loading feeds"); });
+  io_.run();
+  writer_.Close();
+  reader_.Close();
+  cpu_.join();
+  spdlog::info("stopped");
+  return kExitOk;
+}
+
+}  // namespace feedd::daemon

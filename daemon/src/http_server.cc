@@ -1,0 +1,293 @@
+// Beast HTTP/1.1 servers for the control socket and the public listener. One coroutine per
+// connection; every read is bounded in size and time; a handler's exception becomes a 500.
+#include "http_server.h"
+
+#include <grp.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <list>
+#include <system_error>
+
+namespace feedd::daemon {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+HttpRequest ToValue(const http::request<http::string_body>& request) {
+  HttpRequest value;
+  value.method = std::string(request.method_string());
+  value.target = std::string(request.target());
+  for (const auto& field : request) {
+    value.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  value.body = request.body();
+  return value;
+}
+
+http::response<http::string_body> FromValue(HttpResponse value, unsigned version,
+                                            bool keep_alive) {
+  http::response<http::string_body> response{static_cast<http::status>(value.status), version};
+  response.set(http::field::server, "feedd");
+  if (!value.content_type.empty()) response.set(http::field::content_type, value.content_type);
+  for (auto& [name, field_value] : value.headers) response.set(name, field_value);
+  response.keep_alive(keep_alive);
+  const auto length = value.body.size();
+  if (!value.head_only) response.body() = std::move(value.body);
+  response.content_length(length);
+  return response;
+}
+
+HttpResponse PlainError(int status, std::string_view code, std::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::string(R"({"error":{"code":")") + std::string(code) +
+                  R"(","message":")" + std::string(message) + "\"}}";
+  return response;
+}
+
+template <typename Protocol>
+class BasicHttpServer final : public HttpServer {
+ public:
+  using Acceptor = typename Protocol::acceptor;
+  using Socket = typename Protocol::socket;
+  using Stream = beast::basic_stream<Protocol>;
+
+  BasicHttpServer(Acceptor acceptor, HttpHandler handler, HttpServerLimits limits,
+                  std::string address, std::filesystem::path unlink_on_stop)
+      : acceptor_(std::move(acceptor)), handler_(std::move(handler)), limits_(limits),
+        address_(std::move(address)), unlink_on_stop_(std::move(unlink_on_stop)) {}
+
+  ~BasicHttpServer() override { Stop(); }
+
+  void Start() override {
+    asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), [](std::exception_ptr error) {
+      if (!error) return;
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        spdlog::error("http: accept loop ended: {}", e.what());
+      }
+    });
+  }
+
+  void Stop() override {
+    if (stopped_) return;
+    stopped_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    for (auto* stream : connections_) beast::get_lowest_layer(*stream).socket().close(ignored);
+    if (!unlink_on_stop_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(unlink_on_stop_, ec);
+    }
+  }
+
+  std::string LocalAddress() const override { return address_; }
+
+ private:
+  asio::awaitable<void> AcceptLoop() {
+    while (!stopped_) {
+      auto [error, socket] = co_await acceptor_.async_accept(kUseTuple);
+      if (error) {
+        if (error == asio::error::operation_aborted || stopped_) co_return;
+        spdlog::warn("http {}: accept failed: {}", address_, error.message());
+        continue;
+      }
+      if (static_cast<int>(connections_.size()) >= limits_.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      asio::co_spawn(acceptor_.get_executor(), Serve(std::move(socket)),
+                     [address = address_](std::exception_ptr error_ptr) {
+                       if (!error_ptr) return;
+                       try {
+                         std::rethrow_exception(error_ptr);
+                       } catch (const std::exception& e) {
+                         spdlog::warn("http {}: connection ended: {}", address, e.what());
+                       }
+                     });
+    }
+  }
+
+  asio::awaitable<void> Serve(Socket socket) {
+    Stream stream(std::move(socket));
+    connections_.push_back(&stream);
+    auto registration = connections_.end();
+    --registration;
+    beast::flat_buffer buffer(limits_.max_header_bytes + 1024);
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+      parser.body_limit(limits_.max_body_bytes);
+      stream.expires_after(limits_.idle_timeout);
+      auto [read_error, bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+      (void)bytes;
+      if (read_error) {
+        if (read_error != http::error::end_of_stream && read_error != beast::error::timeout &&
+            read_error != asio::error::operation_aborted &&
+            read_error != asio::error::connection_reset && !stopped_) {
+          // A malformed or oversized request: say so, then close.
+          HttpResponse answer = PlainError(read_error == http::error::body_limit ? 413 : 400,
+                                           "bad_request", read_error.message());
+          auto response = FromValue(std::move(answer), 11, false);
+          stream.expires_after(std::chrono::seconds(5));
+          co_await http::async_write(stream, response, kUseTuple);
+        }
+        break;
+      }
+      auto request = parser.release();
+      const bool keep_alive = request.keep_alive();
+      const unsigned version = request.version();
+      HttpResponse answer;
+      try {
+        stream.expires_after(limits_.handler_timeout);
+        answer = co_await handler_(ToValue(request));
+      } catch (const std::exception& e) {
+        spdlog::error("http {}: handler failed on {}: {}", address_,
+                      std::string(request.target()), e.what());
+        answer = PlainError(500, "internal", "internal error");
+      }
+      if (stopped_) break;
+      auto response = FromValue(std::move(answer), version, keep_alive);
+      stream.expires_after(limits_.idle_timeout);
+      auto [write_error, written] = co_await http::async_write(stream, response, kUseTuple);
+      (void)written;
+      if (write_error || !keep_alive || stopped_) break;
+    }
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(stream).socket().shutdown(Socket::shutdown_both, ignored);
+    connections_.erase(registration);
+  }
+
+  Acceptor acceptor_;
+  HttpHandler handler_;
+  HttpServerLimits limits_;
+  std::string address_;
+  std::filesystem::path unlink_on_stop_;
+  std::list<Stream*> connections_;  // live connections, closed on Stop()
+  bool stopped_ = false;
+};
+
+Result<void> PrepareSocketPath(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return Fail("create " + path.parent_path().string() + ": " + ec.message());
+  if (!std::filesystem::exists(path, ec)) return Ok();
+  if (!std::filesystem::is_socket(path, ec)) {
+    return Fail("control socket " + path.string() + ": exists and is not a socket");
+  }
+  // Someone listening? Then another daemon owns it; otherwise it is stale.
+  asio::io_context probe_context;
+  asio::local::stream_protocol::socket probe(probe_context);
+  boost::system::error_code connect_error;
+  probe.connect(asio::local::stream_protocol::endpoint(path.string()), connect_error);
+  if (!connect_error) {
+    return Fail("control socket " + path.string() + ": another feedd is listening there");
+  }
+  std::filesystem::remove(path, ec);
+  if (ec) return Fail("remove stale socket " + path.string() + ": " + ec.message());
+  return Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> HttpServer::ListenUnix(asio::any_io_executor executor,
+                                                           const UnixSocketOptions& options,
+                                                           HttpHandler handler,
+                                                           HttpServerLimits limits) {
+  using Local = asio::local::stream_protocol;
+  if (auto prepared = PrepareSocketPath(options.path); !prepared) {
+    return Unexpected(prepared.error());
+  }
+  const std::string path = options.path.string();
+  Local::acceptor acceptor(executor);
+  boost::system::error_code error;
+  acceptor.open(Local(), error);
+  // Bind with a restrictive umask so the socket never exists with looser permissions.
+  const mode_t old_mask = ::umask(0177);
+  if (!error) acceptor.bind(Local::endpoint(path), error);
+  ::umask(old_mask);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) return Fail("listen on " + path + ": " + error.message());
+  if (!options.group.empty()) {
+    struct group* entry = ::getgrnam(options.group.c_str());
+    if (entry == nullptr) return Fail("control socket group '" + options.group + "': unknown");
+    if (::chown(path.c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0) {
+      return Fail("chown " + path + ": " + std::generic_category().message(errno));
+    }
+  }
+  if (::chmod(path.c_str(), static_cast<mode_t>(options.mode)) != 0) {
+    return Fail("chmod " + path + ": " + std::generic_category().message(errno));
+  }
+  return std::unique_ptr<HttpServer>(std::make_unique<BasicHttpServer<Local>>(
+      std::move(acceptor), std::move(handler), limits, path, options.path));
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::AdoptUnix(asio::any_io_executor executor, int fd,
+                                                          HttpHandler handler,
+                                                          HttpServerLimits limits) {
+  using Local = asio::local::stream_protocol;
+  Local::acceptor acceptor(executor);
+  boost::system::error_code error;
+  acceptor.assign(Local(), fd, error);
+  if (error) return Fail("adopt socket fd " + std::to_string(fd) + ": " + error.message());
+  std::string address = "fd:" + std::to_string(fd);
+  if (auto endpoint = acceptor.local_endpoint(error); !error) address = endpoint.path();
+  return std::unique_ptr<HttpServer>(std::make_unique<BasicHttpServer<Local>>(
+      std::move(acceptor), std::move(handler), limits, address, std::filesystem::path()));
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::ListenTcp(asio::any_io_executor executor,
+                                                          const std::string& host_port,
+                                                          HttpHandler handler,
+                                                          HttpServerLimits limits) {
+  using Tcp = asio::ip::tcp;
+  const auto colon = host_port.rfind(':');
+  if (colon == std::string::npos) return Fail("listen '" + host_port + "': expected host:port");
+  std::string host = host_port.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = host_port.substr(colon + 1);
+  boost::system::error_code error;
+  const auto address = asio::ip::make_address(host, error);
+  if (error) return Fail("listen '" + host_port + "': '" + host + "' is not an IP address");
+  unsigned long port_number = 0;
+  try {
+    port_number = std::stoul(port);
+  } catch (const std::exception&) {
+    port_number = 70000;
+  }
+  if (port_number > 65535) return Fail("listen '" + host_port + "': bad port");
+  Tcp::endpoint endpoint(address, static_cast<unsigned short>(port_number));
+  Tcp::acceptor acceptor(executor);
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) return Fail("listen on " + host_port + ": " + error.message());
+  const auto bound = acceptor.local_endpoint(error);
+  std::string bound_text = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                    : bound.address().to_string();
+  bound_text += ":" + std::to_string(bound.port());
+  return std::unique_ptr<HttpServer>(std::make_unique<BasicHttpServer<Tcp>>(
+      std::move(acceptor), std::move(handler), limits, bound_text, std::filesystem::path()));
+}
+
+}  // namespace feedd::daemon

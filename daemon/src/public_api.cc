@@ -1,0 +1,116 @@
+// Public routes. Conditional requests compare the representation's strong ETag; the gzip
+// variant has its own ETag, as RFC 9110 requires of strong validators.
+#include "public_api.h"
+
+#include <algorithm>
+
+#include "gzip.h"
+#include "json_views.h"
+
+namespace feedd::daemon {
+namespace {
+
+HttpResponse TextResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = std::move(body);
+  return response;
+}
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// True when an If-None-Match value lists `etag` (or is "*").
+bool MatchesEtag(std::string_view if_none_match, std::string_view etag) {
+  if (if_none_match.empty()) return false;
+  if (if_none_match == "*") return true;
+  std::size_t start = 0;
+  while (start < if_none_match.size()) {
+    auto end = if_none_match.find(',', start);
+    if (end == std::string_view::npos) end = if_none_match.size();
+    std::string_view candidate = if_none_match.substr(start, end - start);
+    while (!candidate.empty() && candidate.front() == ' ') candidate.remove_prefix(1);
+    while (!candidate.empty() && candidate.back() == ' ') candidate.remove_suffix(1);
+    if (candidate.rfind("W/", 0) == 0) candidate.remove_prefix(2);
+    if (candidate == etag) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+HttpResponse Represent(const HttpRequest& request, const RenderedOutput& rendered) {
+  HttpResponse response;
+  response.content_type = rendered.content_type;
+  const bool gzip = AcceptsGzip(request.Header("Accept-Encoding"));
+  std::string etag = rendered.etag;
+  if (gzip) etag.insert(etag.size() - 1, "-gz");
+  response.headers.emplace_back("ETag", etag);
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  response.headers.emplace_back("Cache-Control", "public, max-age=60");
+  if (!rendered.last_modified.empty()) {
+    response.headers.emplace_back("Last-Modified", rendered.last_modified);
+  }
+  if (MatchesEtag(request.Header("If-None-Match"), etag) ||
+      (request.Header("If-None-Match").empty() && !rendered.last_modified.empty() &&
+       request.Header("If-Modified-Since") == rendered.last_modified)) {
+    response.status = 304;
+    response.content_type.clear();
+    return response;
+  }
+  response.body = rendered.body;
+  if (gzip) {
+    if (auto compressed = GzipCompress(rendered.body)) {
+      response.body = std::move(*compressed);
+      response.headers.emplace_back("Content-Encoding", "gzip");
+    }
+  }
+  response.head_only = request.method == "HEAD";
+  return response;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> ParseOutputPath(std::string_view path) {
+  constexpr std::string_view kPrefix = "/feeds/";
+  if (path.rfind(kPrefix, 0) != 0) return std::nullopt;
+  const std::string_view file = path.substr(kPrefix.size());
+  const auto dot = file.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  const std::string_view name = file.substr(0, dot);
+  const std::string_view extension = file.substr(dot + 1);
+  if (name.size() > 64 || !std::all_of(name.begin(), name.end(), IsNameChar)) return std::nullopt;
+  if (!OutputFormatFromExtension(extension)) return std::nullopt;
+  return std::pair{std::string(name), std::string(extension)};
+}
+
+boost::asio::awaitable<HttpResponse> PublicApi::Handle(HttpRequest request) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse refused = TextResponse(405, "only GET and HEAD are allowed here\n");
+    refused.headers.emplace_back("Allow", "GET, HEAD");
+    co_return refused;
+  }
+  const std::string path = PathOf(request.target);
+  HttpResponse response;
+  if (path == "/healthz") {
+    response = TextResponse(200, "ok\n");
+    response.headers.emplace_back("Cache-Control", "no-store");
+  } else if (path == "/" || path == "/index.html") {
+    response = Represent(request, co_await outputs_.Index());
+  } else if (auto output = ParseOutputPath(path)) {
+    auto rendered = co_await outputs_.Get(output->first,
+                                          *OutputFormatFromExtension(output->second));
+    if (!rendered) {
+      response = TextResponse(404, "no such output\n");
+    } else {
+      response = Represent(request, *rendered);
+    }
+  } else {
+    response = TextResponse(404, "not found\n");
+  }
+  if (request.method == "HEAD") response.head_only = true;
+  co_return response;
+}
+
+}  // namespace feedd::daemon
