@@ -49,6 +49,11 @@ Result<std::string> ValidateFeedUrl(std::string_view url_text) {
     return Fail(shown + ": no host");
   }
   std::unique_ptr<char, TextDeleter> host(raw);
+  // Host names are case-insensitive: one spelling, so one feed is subscribed once.
+  std::string lower_host = host.get();
+  std::transform(lower_host.begin(), lower_host.end(), lower_host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  curl_url_set(url.get(), CURLUPART_HOST, lower_host.c_str(), 0);
   raw = nullptr;
   curl_url_get(url.get(), CURLUPART_URL, &raw, 0);
   std::unique_ptr<char, TextDeleter> normalised(raw);
