@@ -2,8 +2,11 @@
 // user_version), a database from a newer feedd refused with a clear message.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "feedd/base/result.h"
 #include "feedd/storage/store.h"
@@ -17,5 +20,20 @@ enum class OpenMode {
 
 // ":memory:" opens a private in-memory database (tests).
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path, OpenMode mode);
+
+// Diagnostics of the SQLite backend, for tests and benchmarks. Both fail (or give nullopt)
+// when `store` was not opened by OpenSqliteStore.
+
+// SQLite's count of rows written by this connection since it opened (sqlite3_total_changes):
+// lets a test prove that re-ingesting an unchanged feed writes nothing.
+std::optional<std::int64_t> SqliteTotalChanges(const Store& store);
+
+// EXPLAIN QUERY PLAN of each hot query the store runs (the very SQL text it uses), as
+// "name: detail" lines, e.g. "entries of one feed: SEARCH entries USING INDEX ...".
+struct QueryPlan {
+  std::string name;
+  std::vector<std::string> steps;  // the plan's detail lines, outermost first
+};
+Result<std::vector<QueryPlan>> ExplainQueryPlans(Store& store);
 
 }  // namespace feedd::storage

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -139,6 +140,21 @@ struct OutputSelection {
   std::string query;  // full-text filter, "" for none
   int limit = 100;
   std::optional<std::chrono::seconds> window;  // only entries newer than now - window
+  std::optional<Timestamp> now;                // the clock for `window`; nullopt: the system clock
+};
+
+// What retention may delete, per feed. Values, never a config object.
+struct RetentionPolicy {
+  std::optional<int> max_entries;               // keep at most this many newest entries
+  std::optional<std::chrono::seconds> max_age;  // delete entries older than now - max_age
+  // Entries newer than now - keep_window are never deleted, whatever the limits say: merged
+  // outputs with a window still need them (the daemon passes the largest output window).
+  std::optional<std::chrono::seconds> keep_window;
+};
+
+struct RetentionStats {
+  std::int64_t entries_deleted = 0;
+  std::int64_t stories_deleted = 0;
 };
 
 // One item of a merged output: one per story, with the other feeds that carried it.
@@ -159,6 +175,8 @@ class Store {
   // Removes the feed and its entries; stories shared with other feeds stay. false: no such feed.
   virtual Result<bool> RemoveFeed(FeedId id) = 0;
 
+  // Fails for an unknown feed. When new_url is already subscribed as another feed, the fetch
+  // is still recorded and the URL stays; the error says so (log it).
   virtual Result<void> RecordFetch(FeedId id, const FetchOutcome& outcome) = 0;
   // Stores the feed's entries exactly once (dedup per feed by entry key; changed entries are
   // updated in place) and refreshes the feed's title and site link. One transaction.
@@ -167,10 +185,26 @@ class Store {
   // Newest first (published, else fetched).
   virtual Result<std::vector<StoredEntry>> ListEntries(const EntryQuery& query) = 0;
   virtual Result<std::optional<StoredEntry>> GetEntry(EntryId id) = 0;
-  // Full-text search, best first. A malformed query is an error naming the query.
+  // Full-text search (FTS5 query syntax), best first. A malformed query is an error naming
+  // the query; a blank one finds nothing.
   virtual Result<std::vector<SearchHit>> Search(std::string_view query, int limit) = 0;
   virtual Result<std::vector<OutputRow>> SelectOutput(const OutputSelection& selection) = 0;
   virtual Result<StoreCounts> Counts() = 0;
+
+  // Added after the first contract. Defaults fail so other backends (and fakes) still build;
+  // the SQLite store implements all of them.
+
+  // Replaces the feed's tags (duplicates and empty tags dropped). Fails for an unknown feed.
+  virtual Result<void> SetFeedTags(FeedId id, const std::vector<std::string>& tags);
+  // The user's title; nullopt clears it (the feed's own title shows again).
+  virtual Result<void> SetFeedTitle(FeedId id, const std::optional<std::string>& title);
+  // The user's fetch interval; nullopt returns the feed to the adaptive schedule.
+  virtual Result<void> SetFeedInterval(FeedId id, std::optional<std::int64_t> interval_seconds);
+  // Deletes old entries of every feed by `policy` (stories left without entries go too).
+  virtual Result<RetentionStats> ApplyRetention(const RetentionPolicy& policy, Timestamp now);
+  // A consistent copy of the whole database at `path` (replaced if present), taken while the
+  // store stays usable.
+  virtual Result<void> Backup(const std::filesystem::path& path);
 };
 
 }  // namespace feedd::storage

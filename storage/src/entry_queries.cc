@@ -1,0 +1,156 @@
+// Reading entries back: the newest-first listing with its filters and cursor, one entry,
+// full-text search, and the one-item-per-story selection behind merged outputs.
+#include <algorithm>
+
+#include "sql_text.h"
+#include "sqlite_store_impl.h"
+
+namespace feedd::storage {
+namespace {
+
+std::string Where(const std::vector<std::string>& clauses) {
+  std::string sql;
+  for (const auto& clause : clauses) {
+    sql += sql.empty() ? " WHERE " : " AND ";
+    sql += clause;
+  }
+  return sql;
+}
+
+std::string EntrySelect() { return "SELECT " + std::string(kEntryColumns); }
+
+Timestamp Now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+// Parameters: ?1 feed_id, ?2 tag, ?3 since, ?4 before_id, ?5 limit. Only the filters present
+// appear in the text, so each combination is its own statement with its own plan (a
+// "?1 IS NULL OR feed_id = ?1" clause would keep the planner off the per-feed index).
+std::string ListEntriesSql(const EntryQuery& query) {
+  std::vector<std::string> clauses;
+  if (query.feed_id) clauses.emplace_back("e.feed_id = ?1");
+  if (query.tag)
+    clauses.emplace_back("e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?2)");
+  if (query.since) clauses.emplace_back("e.sort_time >= ?3");
+  if (query.before_id) {
+    clauses.emplace_back("(e.sort_time, e.id) < (SELECT sort_time, id FROM entries WHERE id = ?4)");
+  }
+  return EntrySelect() + " FROM entries e" + Where(clauses) +
+         " ORDER BY e.sort_time DESC, e.id DESC LIMIT ?5";
+}
+
+// Parameters: ?1 feed ids (JSON array), ?2 tags (JSON array), ?3 oldest sort_time, ?4 the
+// full-text query, ?5 limit. The representative of a story is its earliest-seen copy among
+// the selected entries; the other selected copies follow it (copy > 1).
+std::string SelectOutputSql(const OutputSelection& selection) {
+  std::vector<std::string> clauses;
+  std::vector<std::string> sources;
+  if (!selection.feeds.empty())
+    sources.emplace_back("e.feed_id IN (SELECT value FROM json_each(?1))");
+  if (!selection.tags.empty()) {
+    sources.emplace_back(
+        "e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag IN (SELECT value FROM "
+        "json_each(?2)))");
+  }
+  if (sources.size() == 1) clauses.push_back(sources[0]);
+  if (sources.size() == 2) clauses.push_back("(" + sources[0] + " OR " + sources[1] + ")");
+  if (selection.window) clauses.emplace_back("e.sort_time >= ?3");
+  if (!selection.query.empty()) {
+    clauses.emplace_back("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?4)");
+  }
+  return "WITH sel AS (SELECT e.id, e.story_id, e.fetched, e.sort_time FROM entries e" +
+         Where(clauses) +
+         "), ranked AS (SELECT id, story_id, sort_time, ROW_NUMBER() OVER "
+         "(PARTITION BY story_id ORDER BY fetched, id) AS copy FROM sel), "
+         "top AS (SELECT story_id, id AS rep_id, sort_time AS rep_time FROM ranked "
+         "WHERE copy = 1 ORDER BY sort_time DESC, id DESC LIMIT ?5) " +
+         EntrySelect() +
+         ", top.rep_id FROM top JOIN ranked r ON r.story_id = top.story_id "
+         "JOIN entries e ON e.id = r.id ORDER BY top.rep_time DESC, top.rep_id DESC, r.copy";
+}
+
+Result<std::vector<StoredEntry>> SqliteStore::ListEntries(const EntryQuery& query) {
+  const std::string what = "list entries";
+  std::vector<StoredEntry> entries;
+  if (query.limit <= 0) return entries;
+  auto stmt = db_.Prepare(ListEntriesSql(query));
+  if (!stmt) return FailAs(what, stmt.error());
+  (*stmt)->Bind(query.feed_id, query.tag, query.since, query.before_id, query.limit);
+  for (;;) {
+    auto row = (*stmt)->Step();
+    if (!row) return FailAs(what, row.error());
+    if (!*row) break;
+    entries.push_back(ReadStoredEntry(**stmt));
+  }
+  return entries;
+}
+
+Result<std::optional<StoredEntry>> SqliteStore::GetEntry(EntryId id) {
+  const std::string what = "get entry " + std::to_string(id);
+  auto stmt = db_.Prepare(EntrySelect() + " FROM entries e WHERE e.id = ?1");
+  if (!stmt) return FailAs(what, stmt.error());
+  auto row = (*stmt)->Bind(id).Step();
+  if (!row) return FailAs(what, row.error());
+  if (!*row) return std::optional<StoredEntry>();
+  return std::optional<StoredEntry>(ReadStoredEntry(**stmt));
+}
+
+Result<std::vector<SearchHit>> SqliteStore::Search(std::string_view query, int limit) {
+  const std::string what = "search '" + std::string(query) + "'";
+  std::vector<SearchHit> hits;
+  const bool blank = query.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  if (limit <= 0 || blank) return hits;
+  // rank is bm25 with the column weights set in the schema (title 5, text 1, author 2).
+  auto stmt = db_.Prepare(EntrySelect() +
+                          ", entries_fts.rank, snippet(entries_fts, -1, '[', ']', '…', 16) "
+                          "FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid "
+                          "WHERE entries_fts MATCH ?1 ORDER BY entries_fts.rank LIMIT ?2");
+  if (!stmt) return FailAs(what, stmt.error());
+  (*stmt)->Bind(query, limit);
+  for (;;) {
+    auto row = (*stmt)->Step();
+    if (!row) return FailAs(what, row.error());
+    if (!*row) break;
+    SearchHit hit;
+    hit.entry = ReadStoredEntry(**stmt);
+    hit.rank = (*stmt)->Double(kEntryColumnCount);
+    hit.snippet = (*stmt)->Text(kEntryColumnCount + 1);
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
+Result<std::vector<OutputRow>> SqliteStore::SelectOutput(const OutputSelection& selection) {
+  const std::string what = "select output";
+  std::vector<OutputRow> rows;
+  if (selection.limit <= 0) return rows;
+  std::optional<Timestamp> oldest;
+  if (selection.window) oldest = selection.now.value_or(Now()) - *selection.window;
+  auto stmt = db_.Prepare(SelectOutputSql(selection));
+  if (!stmt) return FailAs(what, stmt.error());
+  (*stmt)->Bind(
+      JsonArray(std::vector<std::int64_t>(selection.feeds.begin(), selection.feeds.end())),
+      JsonArray(selection.tags), oldest, selection.query, selection.limit);
+  for (;;) {
+    auto row = (*stmt)->Step();
+    if (!row) {
+      if (!selection.query.empty()) {
+        return FailAs(what, "search '" + selection.query + "': " + row.error().message);
+      }
+      return FailAs(what, row.error());
+    }
+    if (!*row) break;
+    StoredEntry entry = ReadStoredEntry(**stmt);
+    const EntryId representative = (*stmt)->Int(kEntryColumnCount);
+    if (entry.id == representative) {
+      rows.push_back(OutputRow{std::move(entry), {}});
+    } else if (!rows.empty() && rows.back().entry.id == representative) {
+      rows.back().also_in.push_back(std::move(entry));
+    }
+  }
+  return rows;
+}
+
+}  // namespace feedd::storage

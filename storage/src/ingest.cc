@@ -1,0 +1,338 @@
+// Ingest: a fetched feed's entries stored exactly once. Per feed, an entry key finds the
+// stored copy (a content hash decides whether anything changed, so an unchanged re-fetch
+// writes nothing); across feeds, a story groups copies of one article by canonical URL, else
+// by a SimHash of the prose. Full-text rows are written in the same transaction.
+#include <array>
+#include <set>
+
+#include "feedd/feeds/url.h"
+#include "sql_text.h"
+#include "sqlite_store_impl.h"
+
+namespace feedd::storage {
+namespace {
+
+// Near-duplicate candidates must be this recent: syndicated copies appear within days, and
+// the window bounds both the lookup and the chance of merging a years-old lookalike.
+constexpr std::chrono::seconds kSimHashWindow = std::chrono::hours(24 * 14);
+
+constexpr std::chrono::seconds kTombstoneRefresh = std::chrono::hours(24 * 30);
+
+std::int64_t AsSigned(std::uint64_t value) { return static_cast<std::int64_t>(value); }
+
+std::optional<std::string> AuthorText(const std::vector<feeds::Author>& authors) {
+  std::string text;
+  for (const auto& author : authors) {
+    const auto& name = author.name ? author.name : author.email;
+    if (!name || name->empty()) continue;
+    if (!text.empty()) text += ", ";
+    text += *name;
+  }
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+const std::optional<std::string>& BodyHtml(const feeds::Entry& entry) {
+  return entry.content ? entry.content : entry.summary;
+}
+
+bool NonEmpty(const std::optional<std::string>& value) { return value && !value->empty(); }
+
+}  // namespace
+
+struct SqliteStore::PreparedEntry {
+  const feeds::Entry* entry = nullptr;
+  std::string key;
+  std::uint64_t hash = 0;
+};
+
+struct SqliteStore::IngestContext {
+  FeedId feed_id = 0;
+  Timestamp fetched_at{};
+  std::vector<std::int64_t> to_index;  // entries whose FTS rows are written at the end
+};
+
+Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Timestamp fetched_at) {
+  const std::string what = "ingest feed " + std::to_string(id);
+  auto savepoint = Savepoint::Begin(db_);
+  if (!savepoint) return FailAs(what, savepoint.error());
+
+  EntryKeyMode mode = EntryKeyMode::kId;
+  {
+    auto stmt = db_.Prepare("SELECT entry_key_mode FROM feeds WHERE id = ?1");
+    if (!stmt) return FailAs(what, stmt.error());
+    auto row = (*stmt)->Bind(id).Step();
+    if (!row) return FailAs(what, row.error());
+    if (!*row) return Fail(what + ": no such feed");
+    if ((*stmt)->Text(0) == "link") mode = EntryKeyMode::kLink;
+  }
+  auto detected = DetectKeyMode(id, mode, feed.entries);
+  if (!detected) return FailAs(what, detected.error());
+  mode = *detected;
+
+  {
+    // Written only when they differ, so an unchanged fetch stays write-free.
+    auto stmt = db_.Prepare(
+        "UPDATE feeds SET feed_title = ?2, site_link = ?3 "
+        "WHERE id = ?1 AND (feed_title IS NOT ?2 OR site_link IS NOT ?3)");
+    if (!stmt) return FailAs(what, stmt.error());
+    if (auto done = (*stmt)->Bind(id, feed.title, feed.link).Run(); !done) {
+      return FailAs(what, done.error());
+    }
+  }
+
+  IngestContext context{id, fetched_at, {}};
+  IngestStats stats;
+  std::set<std::string> seen;
+  // Oldest first (feeds list newest first), so among entries without dates a newer one gets
+  // a higher id and lists above the older.
+  for (auto it = feed.entries.rbegin(); it != feed.entries.rend(); ++it) {
+    PreparedEntry prepared;
+    prepared.entry = &*it;
+    prepared.key = EntryKey(*it, mode);
+    if (!seen.insert(prepared.key).second) {
+      ++stats.unchanged;  // the document repeats an entry; its first copy (newest) wins
+      continue;
+    }
+    if (mode == EntryKeyMode::kLink) {
+      // The guid of such feeds changes on every fetch; it must not count as a change.
+      feeds::Entry without_id = *it;
+      without_id.id.reset();
+      prepared.hash = ContentHash(without_id);
+    } else {
+      prepared.hash = ContentHash(*it);
+    }
+
+    auto find = db_.Prepare(kSqlFindEntry);
+    if (!find) return FailAs(what, find.error());
+    auto row = (*find)->Bind(id, prepared.key).Step();
+    if (!row) return FailAs(what, row.error());
+    if (*row) {
+      const EntryId existing = (*find)->Int(0);
+      const bool same = (*find)->Int(1) == AsSigned(prepared.hash);
+      (*find)->Reset();
+      if (same) {
+        ++stats.unchanged;
+        continue;
+      }
+      if (auto done = UpdateEntry(existing, prepared, fetched_at); !done) {
+        return FailAs(what, done.error());
+      }
+      context.to_index.push_back(existing);
+      ++stats.updated;
+      continue;
+    }
+    (*find)->Reset();
+
+    auto tombstone =
+        db_.Prepare("SELECT 1 FROM entry_tombstones WHERE feed_id = ?1 AND entry_key = ?2");
+    if (!tombstone) return FailAs(what, tombstone.error());
+    auto buried = (*tombstone)->Bind(id, prepared.key).Step();
+    if (!buried) return FailAs(what, buried.error());
+    if (*buried) {
+      (*tombstone)->Reset();
+      // Deleted by retention while the feed still carries it: stays deleted. The tombstone
+      // is kept alive, with a write at most once per kTombstoneRefresh.
+      auto refresh = db_.Prepare(
+          "UPDATE entry_tombstones SET last_seen = ?3 "
+          "WHERE feed_id = ?1 AND entry_key = ?2 AND last_seen < ?4");
+      if (!refresh) return FailAs(what, refresh.error());
+      if (auto done =
+              (*refresh)->Bind(id, prepared.key, fetched_at, fetched_at - kTombstoneRefresh).Run();
+          !done) {
+        return FailAs(what, done.error());
+      }
+      ++stats.unchanged;
+      continue;
+    }
+    if (auto done = InsertEntry(context, prepared); !done) return FailAs(what, done.error());
+    ++stats.inserted;
+  }
+
+  if (!context.to_index.empty()) {
+    // One statement for the whole fetch: FTS5 tokenises them into its pending segment.
+    auto index = db_.Prepare(
+        "INSERT INTO entries_fts (rowid, title, text, author) "
+        "SELECT id, title, text, author FROM entries WHERE id IN (SELECT value FROM "
+        "json_each(?1))");
+    if (!index) return FailAs(what, index.error());
+    if (auto done = (*index)->Bind(JsonArray(context.to_index)).Run(); !done) {
+      return FailAs(what, done.error());
+    }
+  }
+  if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
+  return stats;
+}
+
+// Some feeds mint new guids on every fetch (e.g. a random or time-based id) while their
+// links stay put. Sign: at least two entries with ids and distinct links, none of whose ids
+// is stored, but every one of whose links is. Such a feed is switched to link keys for good
+// and its stored entries are re-keyed by link.
+Result<EntryKeyMode> SqliteStore::DetectKeyMode(FeedId id, EntryKeyMode current,
+                                                const std::vector<feeds::Entry>& entries) {
+  if (current == EntryKeyMode::kLink) return current;
+  std::set<std::string> links;
+  int candidates = 0;
+  for (const auto& entry : entries) {
+    if (!NonEmpty(entry.id) || !NonEmpty(entry.link)) continue;
+    ++candidates;
+    links.insert(*entry.link);
+  }
+  if (candidates < 2 || links.size() != static_cast<std::size_t>(candidates)) return current;
+  for (const auto& entry : entries) {
+    if (!NonEmpty(entry.id) || !NonEmpty(entry.link)) continue;
+    auto find = db_.Prepare(kSqlFindEntry);
+    if (!find) return Fail(find.error().message);
+    auto by_id = (*find)->Bind(id, EntryKey(entry, EntryKeyMode::kId)).Step();
+    if (!by_id) return Fail(by_id.error().message);
+    if (*by_id) return current;  // a stable guid: nothing to fix
+    (*find)->Reset();
+    auto find_link = db_.Prepare(kSqlFindEntryByLink);
+    if (!find_link) return Fail(find_link.error().message);
+    auto by_link = (*find_link)->Bind(id, *entry.link).Step();
+    if (!by_link) return Fail(by_link.error().message);
+    if (!*by_link) return current;  // a genuinely new entry
+  }
+
+  auto mark = db_.Prepare("UPDATE feeds SET entry_key_mode = 'link' WHERE id = ?1");
+  if (!mark) return Fail(mark.error().message);
+  if (auto done = (*mark)->Bind(id).Run(); !done) return Fail(done.error().message);
+  std::vector<std::pair<EntryId, std::string>> rekeys;
+  {
+    auto stored =
+        db_.Prepare("SELECT id, link FROM entries WHERE feed_id = ?1 AND link IS NOT NULL");
+    if (!stored) return Fail(stored.error().message);
+    (*stored)->Bind(id);
+    for (;;) {
+      auto row = (*stored)->Step();
+      if (!row) return Fail(row.error().message);
+      if (!*row) break;
+      feeds::Entry keyed;
+      keyed.link = (*stored)->Text(1);
+      rekeys.emplace_back((*stored)->Int(0), EntryKey(keyed, EntryKeyMode::kLink));
+    }
+  }
+  // OR IGNORE: two stored entries sharing a link keep their old keys rather than collide.
+  auto rekey = db_.Prepare("UPDATE OR IGNORE entries SET entry_key = ?2 WHERE id = ?1");
+  if (!rekey) return Fail(rekey.error().message);
+  for (const auto& [entry_id, key] : rekeys) {
+    if (auto done = (*rekey)->Bind(entry_id, key).Run(); !done) return Fail(done.error().message);
+    (*rekey)->Reset();
+  }
+  return EntryKeyMode::kLink;
+}
+
+Result<StoryId> SqliteStore::AssignStory(IngestContext& context, const PreparedEntry& prepared) {
+  const feeds::Entry& entry = *prepared.entry;
+  const auto& origin = NonEmpty(entry.source_url) ? entry.source_url : entry.link;
+  std::optional<std::string> canonical;
+  if (NonEmpty(origin)) canonical = feeds::CanonicalUrl(*origin);
+  if (canonical) {
+    auto find = db_.Prepare(kSqlFindStoryByUrl);
+    if (!find) return Fail(find.error().message);
+    auto row = (*find)->Bind(*canonical, context.feed_id).Step();
+    if (!row) return Fail(row.error().message);
+    if (*row) {
+      // The URL's story already has a copy in this very feed (feeds that point every entry
+      // at their home page): a story of its own, without the taken URL.
+      if ((*find)->Int(1) == 0) return (*find)->Int(0);
+      canonical.reset();
+    }
+  }
+
+  std::optional<std::uint64_t> simhash;
+  if (const auto& body = BodyHtml(entry)) {
+    const TextFingerprint fingerprint = FingerprintOf(FingerprintText(*body));
+    if (fingerprint.words >= kMinSimHashWords) simhash = fingerprint.simhash;
+  }
+  if (simhash) {
+    auto similar = db_.Prepare(kSqlSimilarStories);
+    if (!similar) return Fail(similar.error().message);
+    (*similar)->Bind(static_cast<std::int64_t>(*simhash & 0xffff),
+                     static_cast<std::int64_t>((*simhash >> 16) & 0xffff),
+                     static_cast<std::int64_t>((*simhash >> 32) & 0xffff),
+                     static_cast<std::int64_t>((*simhash >> 48) & 0xffff),
+                     context.fetched_at - kSimHashWindow, context.feed_id);
+    std::optional<StoryId> best;
+    int best_distance = kSimHashMaxDistance + 1;
+    for (;;) {
+      auto row = (*similar)->Step();
+      if (!row) return Fail(row.error().message);
+      if (!*row) break;
+      const int distance =
+          HammingDistance(*simhash, static_cast<std::uint64_t>((*similar)->Int(1)));
+      if (distance < best_distance) {
+        best_distance = distance;
+        best = (*similar)->Int(0);
+      }
+    }
+    if (best) return *best;
+  }
+
+  auto insert = db_.Prepare(
+      "INSERT INTO stories (canonical_url, simhash, band0, band1, band2, band3, first_seen) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert) return Fail(insert.error().message);
+  std::array<std::optional<std::int64_t>, 4> bands;
+  std::optional<std::int64_t> stored_hash;
+  if (simhash) {
+    stored_hash = AsSigned(*simhash);
+    for (std::size_t band = 0; band < bands.size(); ++band) {
+      bands[band] = static_cast<std::int64_t>((*simhash >> (16 * band)) & 0xffff);
+    }
+  }
+  (*insert)->Bind(canonical, stored_hash, bands[0], bands[1], bands[2], bands[3],
+                  context.fetched_at);
+  if (auto done = (*insert)->Run(); !done) return Fail(done.error().message);
+  return db_.LastInsertId();
+}
+
+Result<void> SqliteStore::InsertEntry(IngestContext& context, const PreparedEntry& prepared) {
+  auto story = AssignStory(context, prepared);
+  if (!story) return Fail(story.error().message);
+  const feeds::Entry& entry = *prepared.entry;
+  const auto& body = BodyHtml(entry);
+  auto insert = db_.Prepare(
+      "INSERT INTO entries (feed_id, entry_key, story_id, guid, title, link, published, "
+      "updated, authors, author, summary, content, text, categories, enclosures, thumbnail, "
+      "comments, source_url, content_hash, fetched) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+      "?18, ?19, ?20)");
+  if (!insert) return Fail(insert.error().message);
+  (*insert)->Bind(
+      context.feed_id, prepared.key, *story, entry.id, entry.title, entry.link, entry.published,
+      entry.updated, AuthorsJson(entry.authors), AuthorText(entry.authors), entry.summary,
+      entry.content, body ? std::optional<std::string>(PlainText(*body)) : std::nullopt,
+      CategoriesJson(entry.categories), EnclosuresJson(entry.enclosures), entry.thumbnail,
+      entry.comments, entry.source_url, AsSigned(prepared.hash), context.fetched_at);
+  if (auto done = (*insert)->Run(); !done) return done;
+  context.to_index.push_back(db_.LastInsertId());
+  return Ok();
+}
+
+Result<void> SqliteStore::UpdateEntry(EntryId id, const PreparedEntry& prepared,
+                                      Timestamp modified) {
+  // The index forgets the old text first; the new is indexed with the fetch's batch.
+  auto unindex = db_.Prepare(
+      "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
+      "SELECT 'delete', id, title, text, author FROM entries WHERE id = ?1");
+  if (!unindex) return Fail(unindex.error().message);
+  if (auto done = (*unindex)->Bind(id).Run(); !done) return done;
+  const feeds::Entry& entry = *prepared.entry;
+  const auto& body = BodyHtml(entry);
+  auto update = db_.Prepare(
+      "UPDATE entries SET guid = ?2, title = ?3, link = ?4, published = ?5, updated = ?6, "
+      "authors = ?7, author = ?8, summary = ?9, content = ?10, text = ?11, categories = ?12, "
+      "enclosures = ?13, thumbnail = ?14, comments = ?15, source_url = ?16, "
+      "content_hash = ?17, modified = ?18 WHERE id = ?1");
+  if (!update) return Fail(update.error().message);
+  (*update)->Bind(id, entry.id, entry.title, entry.link, entry.published, entry.updated,
+                  AuthorsJson(entry.authors), AuthorText(entry.authors), entry.summary,
+                  entry.content, body ? std::optional<std::string>(PlainText(*body)) : std::nullopt,
+                  CategoriesJson(entry.categories), EnclosuresJson(entry.enclosures),
+                  entry.thumbnail, entry.comments, entry.source_url, AsSigned(prepared.hash),
+                  modified);
+  return (*update)->Run();
+}
+
+}  // namespace feedd::storage

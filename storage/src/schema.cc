@@ -1,0 +1,180 @@
+// The migrations, in order. Times are INTEGER unix seconds UTC; JSON columns hold arrays of
+// the model's small structs. Every per-feed query has an index that starts with feed_id, and
+// the newest-first listing has (sort_time, id) — checked by EXPLAIN QUERY PLAN in the tests.
+#include "schema.h"
+
+#include <array>
+#include <string_view>
+
+namespace feedd::storage {
+namespace {
+
+// v1: feeds and their fetch state, tags, stories (cross-feed groups), entries, full text.
+//
+// entries.sort_time is the listing order: published, but never later than when feedd first
+// saw the entry (a feed dating its posts in the future must not pin them on top), else
+// fetched. It is a virtual generated column so the index can serve ORDER BY directly.
+//
+// entries.text/author hold the plain text that the external-content FTS table indexes, so
+// a 'delete' of the old row can be given exactly the values that were indexed.
+//
+// stories.band0..3 are the four 16-bit bands of simhash (see fingerprint.h): candidates for
+// a near duplicate are found by indexed equality on any band.
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE feeds (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL UNIQUE,
+  user_title TEXT,
+  feed_title TEXT,
+  site_link TEXT,
+  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'ok', 'error', 'gone')),
+  error_stage TEXT NOT NULL DEFAULT '',
+  last_error TEXT,
+  last_http_status INTEGER,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  etag TEXT,
+  last_modified TEXT,
+  last_fetch INTEGER,
+  last_success INTEGER,
+  next_fetch INTEGER,
+  interval_seconds INTEGER,
+  entry_key_mode TEXT NOT NULL DEFAULT 'id' CHECK (entry_key_mode IN ('id', 'link')),
+  created INTEGER NOT NULL
+) STRICT;
+CREATE INDEX feeds_by_next_fetch ON feeds(next_fetch);
+
+CREATE TABLE feed_tags (
+  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (feed_id, tag)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX feed_tags_by_tag ON feed_tags(tag, feed_id);
+
+CREATE TABLE stories (
+  id INTEGER PRIMARY KEY,
+  canonical_url TEXT UNIQUE,
+  simhash INTEGER,
+  band0 INTEGER,
+  band1 INTEGER,
+  band2 INTEGER,
+  band3 INTEGER,
+  first_seen INTEGER NOT NULL
+) STRICT;
+CREATE INDEX stories_by_band0 ON stories(band0, first_seen) WHERE band0 IS NOT NULL;
+CREATE INDEX stories_by_band1 ON stories(band1, first_seen) WHERE band1 IS NOT NULL;
+CREATE INDEX stories_by_band2 ON stories(band2, first_seen) WHERE band2 IS NOT NULL;
+CREATE INDEX stories_by_band3 ON stories(band3, first_seen) WHERE band3 IS NOT NULL;
+
+CREATE TABLE entries (
+  id INTEGER PRIMARY KEY,
+  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+  entry_key TEXT NOT NULL,
+  story_id INTEGER NOT NULL REFERENCES stories(id),
+  guid TEXT,
+  title TEXT,
+  link TEXT,
+  published INTEGER,
+  updated INTEGER,
+  authors TEXT,
+  author TEXT,
+  summary TEXT,
+  content TEXT,
+  text TEXT,
+  categories TEXT,
+  enclosures TEXT,
+  thumbnail TEXT,
+  comments TEXT,
+  source_url TEXT,
+  content_hash INTEGER NOT NULL,
+  fetched INTEGER NOT NULL,
+  modified INTEGER,
+  sort_time INTEGER GENERATED ALWAYS AS (MIN(COALESCE(published, fetched), fetched)) VIRTUAL,
+  UNIQUE (feed_id, entry_key)
+) STRICT;
+CREATE INDEX entries_by_feed_time ON entries(feed_id, sort_time, id);
+CREATE INDEX entries_by_time ON entries(sort_time, id);
+CREATE INDEX entries_by_story ON entries(story_id, feed_id);
+CREATE INDEX entries_by_feed_link ON entries(feed_id, link) WHERE link IS NOT NULL;
+
+-- Keys of entries that retention deleted, so a feed still carrying them does not bring
+-- them back on the next fetch. last_seen: when deleted, refreshed (at most monthly) while
+-- the feed still carries the key; retention forgets tombstones not seen for long.
+CREATE TABLE entry_tombstones (
+  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+  entry_key TEXT NOT NULL,
+  last_seen INTEGER NOT NULL,
+  PRIMARY KEY (feed_id, entry_key)
+) STRICT, WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE entries_fts USING fts5(
+  title, text, author,
+  content = 'entries', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+-- Ranking: a match in the title counts five times one in the text, an author match twice.
+INSERT INTO entries_fts(entries_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0, 2.0)');
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+
+std::string NewerMessage(const std::string& path, int found) {
+  return "open " + path + ": database schema version " + std::to_string(found) +
+         " is newer than this feedd supports (" + std::to_string(CurrentSchemaVersion()) + ")";
+}
+
+}  // namespace
+
+int CurrentSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Result<int> ReadSchemaVersion(Database& db) {
+  auto stmt = db.PrepareUncached("PRAGMA user_version");
+  if (!stmt) return Fail(stmt.error().message);
+  auto row = stmt->Step();
+  if (!row) return Fail(row.error().message);
+  if (!*row) return Fail("PRAGMA user_version returned nothing");
+  return static_cast<int>(stmt->Int(0));
+}
+
+Result<void> Migrate(Database& db, const std::string& path) {
+  auto fail = [&](const std::string& why) { return Fail("open " + path + ": " + why); };
+  if (auto begun = db.Exec("BEGIN IMMEDIATE"); !begun) return fail(begun.error().message);
+  auto finish = [&](Result<void> outcome) -> Result<void> {
+    if (!outcome) {
+      (void)db.Exec("ROLLBACK");
+      return outcome;
+    }
+    if (auto committed = db.Exec("COMMIT"); !committed) {
+      (void)db.Exec("ROLLBACK");
+      return fail(committed.error().message);
+    }
+    return Ok();
+  };
+  auto version = ReadSchemaVersion(db);
+  if (!version) return finish(fail(version.error().message));
+  if (*version > CurrentSchemaVersion()) return finish(Fail(NewerMessage(path, *version)));
+  for (int next = *version + 1; next <= CurrentSchemaVersion(); ++next) {
+    if (auto applied = db.Exec(kMigrations[static_cast<std::size_t>(next - 1)]); !applied) {
+      return finish(fail("migration to schema version " + std::to_string(next) + ": " +
+                         applied.error().message));
+    }
+    // PRAGMA takes no bound parameters; `next` is our own integer.
+    if (auto set = db.Exec("PRAGMA user_version = " + std::to_string(next)); !set) {
+      return finish(fail(set.error().message));
+    }
+  }
+  return finish(Ok());
+}
+
+Result<void> CheckSchemaIsCurrent(Database& db, const std::string& path) {
+  auto version = ReadSchemaVersion(db);
+  if (!version) return Fail("open " + path + ": " + version.error().message);
+  if (*version > CurrentSchemaVersion()) return Fail(NewerMessage(path, *version));
+  if (*version < CurrentSchemaVersion()) {
+    return Fail("open " + path + ": database schema version " + std::to_string(*version) +
+                " is older than this feedd needs (" + std::to_string(CurrentSchemaVersion()) +
+                "); open it read-write once to migrate it");
+  }
+  return Ok();
+}
+
+}  // namespace feedd::storage

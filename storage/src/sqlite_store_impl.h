@@ -1,0 +1,89 @@
+// The SQLite Store, split over several .cc files by concern: feeds (sqlite_store.cc), ingest
+// and story assignment (ingest.cc), entry queries (entry_queries.cc), maintenance
+// (maintenance.cc). Private to storage/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "feedd/storage/fingerprint.h"
+#include "feedd/storage/sqlite_store.h"
+#include "feedd/storage/store.h"
+#include "sqlite_db.h"
+
+namespace feedd::storage {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(Database db, std::string path, OpenMode mode)
+      : db_(std::move(db)), path_(std::move(path)), mode_(mode) {}
+  ~SqliteStore() override;
+
+  Result<AddFeedOutcome> AddFeed(const NewFeed& feed) override;
+  Result<std::vector<FeedRecord>> ListFeeds() override;
+  Result<std::optional<FeedRecord>> GetFeed(FeedId id) override;
+  Result<std::optional<FeedRecord>> FindFeedByUrl(std::string_view url) override;
+  Result<bool> RemoveFeed(FeedId id) override;
+  Result<void> RecordFetch(FeedId id, const FetchOutcome& outcome) override;
+  Result<IngestStats> Ingest(FeedId id, const feeds::Feed& feed, Timestamp fetched_at) override;
+  Result<std::vector<StoredEntry>> ListEntries(const EntryQuery& query) override;
+  Result<std::optional<StoredEntry>> GetEntry(EntryId id) override;
+  Result<std::vector<SearchHit>> Search(std::string_view query, int limit) override;
+  Result<std::vector<OutputRow>> SelectOutput(const OutputSelection& selection) override;
+  Result<StoreCounts> Counts() override;
+  Result<void> SetFeedTags(FeedId id, const std::vector<std::string>& tags) override;
+  Result<void> SetFeedTitle(FeedId id, const std::optional<std::string>& title) override;
+  Result<void> SetFeedInterval(FeedId id, std::optional<std::int64_t> interval_seconds) override;
+  Result<RetentionStats> ApplyRetention(const RetentionPolicy& policy, Timestamp now) override;
+  Result<void> Backup(const std::filesystem::path& path) override;
+
+  Database& db() { return db_; }
+  const Database& db() const { return db_; }
+
+ private:
+  struct PreparedEntry;
+  struct IngestContext;
+
+  Result<std::vector<FeedRecord>> QueryFeeds(std::string_view where_sql,
+                                             const std::optional<std::int64_t>& id,
+                                             const std::optional<std::string>& url);
+  Result<void> ReplaceTags(FeedId id, const std::vector<std::string>& tags);
+  Result<bool> FeedExists(FeedId id);
+  Result<void> DeleteOrphanStories(const std::string& story_ids_json);
+
+  // Ingest steps (ingest.cc).
+  Result<EntryKeyMode> DetectKeyMode(FeedId id, EntryKeyMode current,
+                                     const std::vector<feeds::Entry>& entries);
+  Result<StoryId> AssignStory(IngestContext& context, const PreparedEntry& entry);
+  Result<void> InsertEntry(IngestContext& context, const PreparedEntry& entry);
+  Result<void> UpdateEntry(EntryId id, const PreparedEntry& entry, Timestamp modified);
+
+  Database db_;
+  std::string path_;
+  OpenMode mode_;
+};
+
+// Wraps a failure as "what: cause".
+inline Unexpected FailAs(const std::string& what, const Error& error) {
+  return Fail(what + ": " + error.message);
+}
+inline Unexpected FailAs(const std::string& what, const std::string& cause) {
+  return Fail(what + ": " + cause);
+}
+
+// The entry columns every entry query selects first, in ReadStoredEntry's order.
+inline constexpr std::string_view kEntryColumns =
+    "e.id, e.feed_id, e.story_id, e.guid, e.title, e.link, e.published, e.updated, e.authors, "
+    "e.summary, e.content, e.categories, e.enclosures, e.thumbnail, e.comments, e.source_url, "
+    "e.fetched";
+inline constexpr int kEntryColumnCount = 17;
+StoredEntry ReadStoredEntry(const Statement& stmt);
+
+// JSON encodings of the model's lists (nullopt for an empty list, so empty costs no bytes).
+std::optional<std::string> AuthorsJson(const std::vector<feeds::Author>& authors);
+std::optional<std::string> CategoriesJson(const std::vector<std::string>& categories);
+std::optional<std::string> EnclosuresJson(const std::vector<feeds::Enclosure>& enclosures);
+std::string JsonArray(const std::vector<std::string>& values);
+std::string JsonArray(const std::vector<std::int64_t>& values);
+
+}  // namespace feedd::storage

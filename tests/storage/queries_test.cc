@@ -1,0 +1,213 @@
+// Reading back: the newest-first listing and its cursor, full-text search, merged-output
+// selections, and the query plans behind them.
+#include <sstream>
+
+#include "storage_test_support.h"
+
+namespace feedd::storage::testing {
+namespace {
+
+EntryQuery Query(std::optional<FeedId> feed = std::nullopt,
+                 std::optional<std::string> tag = std::nullopt,
+                 std::optional<Timestamp> since = std::nullopt,
+                 std::optional<EntryId> before = std::nullopt, int limit = 50) {
+  return EntryQuery{feed, std::move(tag), since, before, limit};
+}
+
+std::string Join(const std::vector<std::string>& titles) {
+  std::string all;
+  for (const auto& title : titles) all += title + ",";
+  return all;
+}
+
+std::vector<std::string> Titles(const std::vector<StoredEntry>& entries) {
+  std::vector<std::string> titles;
+  for (const auto& entry : entries) titles.push_back(entry.entry.title.value_or("?"));
+  return titles;
+}
+
+TEST_CASE("Entries list newest first by published, else fetched, with filters and a cursor") {
+  auto store = MemoryStore();
+  const FeedId a = AddFeedOrDie(*store, "https://a.example/feed", {"tech"});
+  const FeedId b = AddFeedOrDie(*store, "https://b.example/feed", {"food"});
+  IngestOrDie(
+      *store, a,
+      MakeFeed({MakeEntry("a3", "A3", "", At(3000), ""), MakeEntry("a1", "A1", "", At(1000), ""),
+                MakeEntry("undated", "A-undated", "", std::nullopt, "")}),
+      At(3500));
+  IngestOrDie(*store, b,
+              MakeFeed({MakeEntry("b2", "B2", "", At(2000), ""),
+                        MakeEntry("future", "B-future", "", At(999999), "")}),
+              At(3600));
+  // The undated entry sorts by its fetch time (3500); the future-dated one is clamped to its
+  // fetch time (3600), not pinned on top for ever.
+  INFO(Join(Titles(store->ListEntries(Query()).value())));
+  CHECK(Titles(store->ListEntries(Query()).value()) ==
+        std::vector<std::string>{"B-future", "A-undated", "A3", "B2", "A1"});
+  CHECK(Titles(store->ListEntries(Query(a)).value()) ==
+        std::vector<std::string>{"A-undated", "A3", "A1"});
+  CHECK(Titles(store->ListEntries(Query(std::nullopt, "food")).value()) ==
+        std::vector<std::string>{"B-future", "B2"});
+  CHECK(Titles(store->ListEntries(Query(std::nullopt, std::nullopt, At(2000))).value()) ==
+        std::vector<std::string>{"B-future", "A-undated", "A3", "B2"});
+  CHECK(store->ListEntries(Query(std::nullopt, "nosuchtag"))->empty());
+  CHECK(store->ListEntries(Query(999))->empty());
+
+  // Paging with the cursor visits every entry once, in order.
+  std::vector<std::string> paged;
+  std::optional<EntryId> cursor;
+  for (int page = 0; page < 10; ++page) {
+    const auto entries =
+        store->ListEntries(Query(std::nullopt, std::nullopt, std::nullopt, cursor, 2)).value();
+    if (entries.empty()) break;
+    CHECK(entries.size() <= 2);
+    for (const auto& title : Titles(entries)) paged.push_back(title);
+    cursor = entries.back().id;
+  }
+  CHECK(paged == std::vector<std::string>{"B-future", "A-undated", "A3", "B2", "A1"});
+  CHECK(store->ListEntries(Query(a, std::nullopt, std::nullopt, std::nullopt, 0))->empty());
+}
+
+TEST_CASE("Search ranks title matches first and returns snippets with the matches marked") {
+  auto store = MemoryStore();
+  const FeedId id = AddFeedOrDie(*store, "https://example.com/feed");
+  IngestOrDie(
+      *store, id,
+      MakeFeed(
+          {MakeEntry(
+               "1", "Gardening in winter", "", At(10),
+               "<p>Frost covers the beds. Some notes on keeping a <b>compost</b> heap warm, and "
+               "other chores for the cold months when nothing grows.</p>"),
+           MakeEntry("2", "Compost, explained", "", At(20), "<p>What goes in, what stays out.</p>"),
+           MakeEntry("3", "Unrelated", "", At(30), "<p>Nothing to see here.</p>")}),
+      At(100));
+  auto hits = store->Search("compost", 10);
+  REQUIRE(hits);
+  REQUIRE(hits->size() == 2);
+  CHECK((*hits)[0].entry.entry.title == "Compost, explained");
+  CHECK((*hits)[0].rank <= (*hits)[1].rank);
+  CHECK((*hits)[0].snippet.find("[Compost]") != std::string::npos);
+  CHECK((*hits)[1].snippet.find("[compost]") != std::string::npos);
+  CHECK((*hits)[1].snippet.find('<') == std::string::npos);  // plain text, no markup
+  // Porter stemming and diacritics folding.
+  CHECK(store->Search("grow", 10)->size() == 1);
+  CHECK(store->Search("composts", 10)->size() == 2);
+  CHECK(store->Search("compost", 1)->size() == 1);
+  CHECK(store->Search("title:unrelated", 10)->size() == 1);
+  CHECK(store->Search("  ", 10)->empty());  // nothing asked, nothing found; not an error
+}
+
+TEST_CASE("A malformed search query is an error naming the query") {
+  auto store = MemoryStore();
+  const FeedId id = AddFeedOrDie(*store, "https://example.com/feed");
+  IngestOrDie(*store, id, MakeFeed({MakeEntry("1", "T", "", At(10), "<p>x</p>")}), At(100));
+  for (const std::string bad : {"\"unterminated", "a AND", "nosuchcolumn:x", "(("}) {
+    auto hits = store->Search(bad, 10);
+    REQUIRE_FALSE(hits);
+    CHECK(hits.error().message.rfind("search '" + bad + "': ", 0) == 0);
+  }
+}
+
+TEST_CASE("Merged outputs give one item per story, filtered by tags, feeds, query and window") {
+  auto store = MemoryStore();
+  const FeedId a = AddFeedOrDie(*store, "https://a.example/feed", {"news"});
+  const FeedId b = AddFeedOrDie(*store, "https://b.example/feed", {"news"});
+  const FeedId c = AddFeedOrDie(*store, "https://c.example/feed", {"misc"});
+  IngestOrDie(
+      *store, a,
+      MakeFeed({MakeEntry("a1", "Shared", "https://x.example/s", At(5000), "<p>volcano</p>"),
+                MakeEntry("a2", "Own A", "https://a.example/2", At(4000), "<p>glacier</p>")}),
+      At(6000));
+  IngestOrDie(*store, b,
+              MakeFeed({MakeEntry("b1", "Shared copy", "https://x.example/s?utm_source=b", At(5000),
+                                  "<p>volcano</p>")}),
+              At(7000));
+  IngestOrDie(
+      *store, c,
+      MakeFeed({MakeEntry("c1", "Shared again", "https://X.example/s", At(5000), "<p>volcano</p>"),
+                MakeEntry("c2", "Old misc", "https://c.example/2", At(100), "<p>tundra</p>")}),
+      At(8000));
+
+  auto all = store->SelectOutput({}).value();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].entry.entry.title == "Shared");  // earliest seen copy (feed a)
+  REQUIRE(all[0].also_in.size() == 2);
+  CHECK(all[0].also_in[0].feed_id == b);
+  CHECK(all[0].also_in[1].feed_id == c);
+  CHECK(all[1].entry.entry.title == "Own A");
+  CHECK(all[2].entry.entry.title == "Old misc");
+
+  OutputSelection misc;
+  misc.tags = {"misc"};
+  auto only_c = store->SelectOutput(misc).value();
+  REQUIRE(only_c.size() == 2);
+  CHECK(only_c[0].entry.entry.title == "Shared again");  // c's own copy represents it here
+  CHECK(only_c[0].also_in.empty());
+
+  OutputSelection feeds_and_tags;
+  feeds_and_tags.feeds = {b};
+  feeds_and_tags.tags = {"misc"};
+  auto b_or_misc = store->SelectOutput(feeds_and_tags).value();
+  REQUIRE(b_or_misc.size() == 2);
+  CHECK(b_or_misc[0].entry.feed_id == b);
+  CHECK(b_or_misc[0].also_in.size() == 1);
+
+  OutputSelection query;
+  query.query = "glacier OR tundra";
+  CHECK(store->SelectOutput(query)->size() == 2);
+  query.query = "\"broken";
+  auto broken = store->SelectOutput(query);
+  REQUIRE_FALSE(broken);
+  CHECK(broken.error().message.find("search '\"broken'") != std::string::npos);
+
+  OutputSelection recent;
+  recent.window = std::chrono::minutes(30);
+  recent.now = At(5000 + 1800);
+  CHECK(store->SelectOutput(recent)->size() == 1);
+  recent.window = std::chrono::hours(1);
+  CHECK(store->SelectOutput(recent)->size() == 2);
+
+  OutputSelection limited;
+  limited.limit = 1;
+  auto one = store->SelectOutput(limited).value();
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].also_in.size() == 2);
+}
+
+TEST_CASE("Per-feed and listing queries use indexes, never a full scan of entries or stories") {
+  auto store = MemoryStore();
+  auto plans = ExplainQueryPlans(*store);
+  REQUIRE(plans);
+  CHECK(plans->size() >= 10);
+  for (const auto& plan : *plans) {
+    std::string all;
+    for (const auto& step : plan.steps) all += step + " | ";
+    INFO(plan.name << ": " << all);
+    for (const auto& step : plan.steps) {
+      // "SCAN x USING INDEX" walks an index in order (fine with a LIMIT); a bare "SCAN" of
+      // entries or stories reads the whole table.
+      std::istringstream words(step);
+      std::string verb;
+      std::string table;
+      words >> verb >> table;
+      const bool big_table =
+          table == "e" || table == "entries" || table == "s" || table == "stories" || table == "x";
+      const bool full_scan = verb == "SCAN" && big_table && step.find("USING") == std::string::npos;
+      CHECK_FALSE(full_scan);
+    }
+    if (plan.name == "entries of one feed" || plan.name == "entries of one feed, next page") {
+      CHECK(all.find("entries_by_feed_time (feed_id=?") != std::string::npos);
+      CHECK(all.find("TEMP B-TREE") == std::string::npos);  // ordered by the index itself
+    }
+    if (plan.name == "newest entries") {
+      CHECK(all.find("entries_by_time") != std::string::npos);
+      CHECK(all.find("TEMP B-TREE") == std::string::npos);
+    }
+    if (plan.name == "entry by key")
+      CHECK(all.find("(feed_id=? AND entry_key=?)") != std::string::npos);
+    if (plan.name == "similar stories") CHECK(all.find("MULTI-INDEX OR") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace feedd::storage::testing
