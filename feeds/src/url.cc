@@ -54,25 +54,42 @@ std::string LowerAscii(std::string text) {
   return text;
 }
 
+// curl keeps the host's case; URLs compare better with it lowered (RFC 3986 6.2.2.1).
+std::optional<std::string> WithLowerHost(CURLU* url) {
+  if (auto host = GetPart(url, CURLUPART_HOST)) {
+    if (std::any_of(host->begin(), host->end(), [](unsigned char c) { return std::isupper(c) != 0; })) {
+      curl_url_set(url, CURLUPART_HOST, LowerAscii(*host).c_str(), 0);
+    }
+  }
+  return GetPart(url, CURLUPART_URL);
+}
+
 }  // namespace
 
 std::optional<std::string> ResolveUrl(std::string_view base, std::string_view reference) {
   const std::string ref = Trim(reference);
+  if (ref.empty()) return std::nullopt;
   CurlUrl url(curl_url());
   if (!url) return std::nullopt;
   const std::string trimmed_base = Trim(base);
+  // A fragment-only reference is the base document itself (RFC 3986 5.2.2); libcurl 7.88
+  // drops the base's last segment for it.
+  if (ref.front() == '#' && !trimmed_base.empty() && trimmed_base.find(':') != std::string::npos) {
+    if (auto resolved = ResolveUrl("", trimmed_base.substr(0, trimmed_base.find('#')))) {
+      return *resolved + ref;
+    }
+  }
   if (!trimmed_base.empty() &&
       curl_url_set(url.get(), CURLUPART_URL, trimmed_base.c_str(), kSetFlags) == CURLUE_OK) {
     if (curl_url_set(url.get(), CURLUPART_URL, ref.c_str(), kSetFlags) != CURLUE_OK) {
-      return ref.empty() ? std::nullopt : std::optional<std::string>(ref);
+      return ref;
     }
-    return GetPart(url.get(), CURLUPART_URL);
+    return WithLowerHost(url.get());
   }
   // No usable base: an absolute reference is normalised, a relative one returned as is.
   if (curl_url_set(url.get(), CURLUPART_URL, ref.c_str(), kSetFlags) == CURLUE_OK) {
-    if (auto full = GetPart(url.get(), CURLUPART_URL)) return full;
+    if (auto full = WithLowerHost(url.get())) return full;
   }
-  if (ref.empty()) return std::nullopt;
   return ref;
 }
 

@@ -1,5 +1,55 @@
-// PLACEHOLDER until the parser lands.
+// ParseFeed: bytes to UTF-8, then JSON Feed or XML (RSS/Atom) by what the document is, not by
+// what it is called. Only "no feed at all" is an error; everything else is warnings.
 #include "feedd/feeds/parse.h"
+
+#include <exception>
+
+#include "feedd/feeds/discover.h"
+#include "parse/charset.h"
+#include "parse/json_feed.h"
+#include "parse/reader.h"
+#include "parse/text.h"
+#include "parse/xml_tree.h"
+
 namespace feedd::feeds {
-Result<ParseResult> ParseFeed(std::string_view, const ParseOptions&) { return Fail("parser not built yet"); }
+namespace {
+
+Result<ParseResult> ParseDecoded(std::string_view document, const ParseOptions& options) {
+  ParseResult result;
+  if (parse::TrimView(document).empty()) return Fail("not a feed: empty document");
+  parse::DecodedDocument decoded = parse::DecodeToUtf8(document, options.http_charset, result.warnings);
+  if (parse::TrimView(decoded.utf8).empty()) return Fail("not a feed: empty document");
+  std::string error;
+  if (parse::LooksLikeJson(decoded.utf8)) {
+    if (!parse::ReadJsonFeed(decoded.utf8, options, result, error)) return Fail(error);
+    return result;
+  }
+  const bool html = LooksLikeHtml(decoded.utf8);
+  auto fresh_copy = [&] {
+    std::vector<std::string> repeated;  // the same warnings again
+    return parse::DecodeToUtf8(document, options.http_charset, repeated).utf8;
+  };
+  auto tree = parse::LoadXml(std::move(decoded.utf8), fresh_copy, result.warnings);
+  if (!parse::ReadXmlFeed(tree->doc, options, result, error)) {
+    if (html) return Fail("not a feed: HTML page");
+    if (!tree->well_formed && !tree->doc.document_element()) {
+      return Fail("not a feed: " + (result.warnings.empty() ? std::string("not XML")
+                                                            : result.warnings.back()));
+    }
+    return Fail(error);
+  }
+  return result;
+}
+
+}  // namespace
+
+Result<ParseResult> ParseFeed(std::string_view document, const ParseOptions& options) {
+  try {
+    return ParseDecoded(document, options);
+  } catch (const std::exception& e) {
+    // Only resource exhaustion can get here (std::bad_alloc and the like).
+    return Fail(std::string("parse: ") + e.what());
+  }
+}
+
 }  // namespace feedd::feeds

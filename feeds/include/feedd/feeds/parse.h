@@ -11,6 +11,11 @@
 
 namespace feedd::feeds {
 
+// What happens to entry summary/content HTML. kSanitize is the model's invariant and what the
+// daemon uses; kKeepRaw leaves the document's HTML untouched (made absolute by nothing) and
+// exists for benchmarks and debugging tools only: never store or serve its output.
+enum class EntryHtml { kSanitize, kKeepRaw };
+
 struct ParseOptions {
   // The URL the document was fetched from: the base for relative links (after xml:base).
   // Empty: links stay as the document gives them unless the feed's own link gives a base.
@@ -18,6 +23,7 @@ struct ParseOptions {
   // The charset of the HTTP Content-Type, if any. It is a hint: a BOM wins over it, and it
   // wins over the XML declaration (RFC 7303).
   std::string http_charset;
+  EntryHtml entry_html = EntryHtml::kSanitize;
 };
 
 struct ParseResult {

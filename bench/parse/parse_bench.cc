@@ -1,0 +1,105 @@
+// parse_bench: runs feedd's ParseFeed (decoding, XML, feed semantics, dates, URL resolution,
+// HTML sanitising) over files in one process and prints MB/s and entries/s, timed like
+// ../shared/bench/pugi_count.cpp (reading each file is inside the timed loop).
+//
+//   parse_bench [--raw-html] [--repeat N] [--list FILE] PATH...   (a PATH may be a folder)
+//
+// --raw-html skips the HTML sanitiser (EntryHtml::kKeepRaw) to show the parser's own cost.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "feedd/feeds/parse.h"
+
+namespace {
+
+bool ReadFile(const std::string& path, std::string& out) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return false;
+  std::fseek(file, 0, SEEK_END);
+  const long size = std::ftell(file);
+  std::fseek(file, 0, SEEK_SET);
+  out.resize(size > 0 ? static_cast<std::size_t>(size) : 0);
+  const std::size_t got = out.empty() ? 0 : std::fread(out.data(), 1, out.size(), file);
+  std::fclose(file);
+  out.resize(got);
+  return true;
+}
+
+void AddPath(const std::string& path, std::vector<std::string>& files) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    std::vector<std::string> found;
+    for (const auto& item : std::filesystem::recursive_directory_iterator(path, error)) {
+      if (item.is_regular_file()) found.push_back(item.path().string());
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  } else {
+    files.push_back(path);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> files;
+  int repeat = 1;
+  feedd::feeds::EntryHtml entry_html = feedd::feeds::EntryHtml::kSanitize;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--raw-html") == 0) {
+      entry_html = feedd::feeds::EntryHtml::kKeepRaw;
+    } else if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
+      repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (std::strcmp(argv[i], "--list") == 0 && i + 1 < argc) {
+      std::ifstream in(argv[++i]);
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) files.push_back(line);
+      }
+    } else {
+      AddPath(argv[i], files);
+    }
+  }
+  if (files.empty()) {
+    std::fprintf(stderr, "usage: parse_bench [--raw-html] [--repeat N] [--list FILE] PATH...\n");
+    return 2;
+  }
+  unsigned long long bytes = 0, entries = 0, warnings = 0;
+  int failed = 0;
+  std::string document;
+  const auto start = std::chrono::steady_clock::now();
+  for (int round = 0; round < repeat; ++round) {
+    for (const std::string& path : files) {
+      if (!ReadFile(path, document)) {
+        ++failed;
+        continue;
+      }
+      feedd::feeds::ParseOptions options;
+      options.entry_html = entry_html;
+      options.document_url = "https://example.test/" + std::filesystem::path(path).filename().string();
+      auto result = feedd::feeds::ParseFeed(document, options);
+      bytes += document.size();
+      if (!result) {
+        std::fprintf(stderr, "%s: %s\n", path.c_str(), result.error().message.c_str());
+        ++failed;
+        continue;
+      }
+      entries += result->feed.entries.size();
+      warnings += result->warnings.size();
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("files=%zu failed=%d bytes=%llu entries=%llu warnings=%llu seconds=%.3f MBps=%.1f "
+              "entries_per_s=%.0f\n",
+              files.size() * static_cast<std::size_t>(repeat), failed, bytes, entries, warnings,
+              seconds, static_cast<double>(bytes) / 1e6 / seconds,
+              static_cast<double>(entries) / seconds);
+  return failed != 0 ? 1 : 0;
+}
