@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "feedd/feeds/dates.h"
+#include "feedd/feeds/url.h"
 #include "run_on.h"
 
 namespace feedd::daemon {
@@ -60,7 +61,7 @@ feeds::ItemOrigin OriginOf(const storage::StoredEntry& copy,
     origin.feed_url = found->second.url;
     origin.site_link = found->second.site_link;
   }
-  origin.entry_link = copy.entry.link;
+  if (copy.entry.link) origin.entry_link = feeds::StripTrackingParameters(*copy.entry.link);
   return origin;
 }
 
@@ -173,7 +174,6 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
   const std::string base = settings_.base_url;
   document.id = base.empty() ? "urn:feedd:output:" + output.name
                              : base + "/feeds/" + output.name + ".atom";
-  document.self_url = base.empty() ? "" : base + "/feeds/" + output.name;
   document.html_url = base.empty() ? "" : base + "/feeds/" + output.name + ".html";
   document.hub_url = settings_.websub_hub;
   document.updated = Timestamp{};
@@ -185,6 +185,8 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
     item.origin = OriginOf(row.entry, by_id);
     for (const auto& copy : row.also_in) item.also_in.push_back(OriginOf(copy, by_id));
     item.entry = std::move(row.entry.entry);
+    // Readers of a merged feed get the article's link, not the campaign that syndicated it.
+    if (item.entry.link) item.entry.link = feeds::StripTrackingParameters(*item.entry.link);
     document.updated = std::max(document.updated, item.updated);
     document.items.push_back(std::move(item));
   }
@@ -256,19 +258,30 @@ boost::asio::awaitable<RenderedOutput> OutputService::Index() {
 
 boost::asio::awaitable<void> OutputService::WriteFiles() {
   if (settings_.public_dir.empty()) co_return;
-  for (const auto& output : settings_.outputs) {
-    for (const auto format : {OutputFormat::kAtom, OutputFormat::kRss, OutputFormat::kJson}) {
-      auto rendered = co_await Get(output.name, format);
-      if (!rendered) continue;
-      const std::string file = output.name + "." + Extension(format);
-      const auto dir = settings_.public_dir;
-      auto write = [dir, file, body = rendered->body]() {
-        return WriteAtomically(dir, file, body);
-      };
-      auto written = co_await RunOn(cpu_, std::move(write));
-      if (!written) spdlog::error("outputs: {}", written.error().message);
-    }
+  // One writer at a time (they share temporary file names); a request that arrives while
+  // writing makes the running writer go round once more.
+  if (writing_) {
+    rewrite_pending_ = true;
+    co_return;
   }
+  writing_ = true;
+  do {
+    rewrite_pending_ = false;
+    for (const auto& output : settings_.outputs) {
+      for (const auto format : {OutputFormat::kAtom, OutputFormat::kRss, OutputFormat::kJson}) {
+        auto rendered = co_await Get(output.name, format);
+        if (!rendered) continue;
+        const std::string file = output.name + "." + Extension(format);
+        const auto dir = settings_.public_dir;
+        auto write = [dir, file, body = rendered->body]() {
+          return WriteAtomically(dir, file, body);
+        };
+        auto written = co_await RunOn(cpu_, std::move(write));
+        if (!written) spdlog::error("outputs: {}", written.error().message);
+      }
+    }
+  } while (rewrite_pending_);
+  writing_ = false;
 }
 
 }  // namespace feedd::daemon

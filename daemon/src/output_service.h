@@ -73,6 +73,8 @@ class OutputService {
   std::map<std::pair<std::string, OutputFormat>, std::pair<std::uint64_t, RenderedOutput>> cache_;
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;
+  bool writing_ = false;
+  bool rewrite_pending_ = false;
 };
 
 }  // namespace feedd::daemon

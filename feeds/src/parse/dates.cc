@@ -317,7 +317,7 @@ std::string FormatRfc3339(Timestamp time) {
   const auto days = floor<std::chrono::days>(time);
   const year_month_day date{days};
   const hh_mm_ss<seconds> clock{time - days};
-  char buffer[64];
+  char buffer[160];  // room for any int values, so -Wformat-truncation holds
   std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
                 static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
@@ -334,7 +334,7 @@ std::string FormatRfc822With(Timestamp time, const char* zone) {
   const year_month_day date{days};
   const weekday wd{days};
   const hh_mm_ss<seconds> clock{time - days};
-  char buffer[96];
+  char buffer[192];  // room for any int values, so -Wformat-truncation holds
   std::snprintf(buffer, sizeof(buffer), "%s, %02u %s %04d %02d:%02d:%02d %s", kDays[wd.c_encoding()],
                 static_cast<unsigned>(date.day()), kMonths[static_cast<unsigned>(date.month()) - 1],
                 static_cast<int>(date.year()), static_cast<int>(clock.hours().count()),
