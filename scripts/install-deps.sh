@@ -12,8 +12,14 @@ build_deps=(
 # Used only by the tests: the fixture server, output validation and the database CLI.
 test_deps=(python3 sqlite3 libxml2-utils curl)
 
+# Used only by the fuzz smoke run: clang with libFuzzer and the sanitizer runtimes.
+fuzz_deps=(clang libclang-rt-14-dev)
+
 want=("${build_deps[@]}")
-if [[ "${1:-}" == "--with-tests" ]]; then want+=("${test_deps[@]}"); fi
+case "${1:-}" in
+  --with-tests) want+=("${test_deps[@]}") ;;
+  --with-fuzz) want+=("${fuzz_deps[@]}") ;;
+esac
 
 missing=()
 for pkg in "${want[@]}"; do
