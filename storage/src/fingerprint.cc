@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "feedd/feeds/url.h"
+#include "feedd/feeds/utf8.h"
 
 namespace feedd::storage {
 namespace {
@@ -99,25 +100,6 @@ constexpr unsigned char ToLower(unsigned char c) {
 }
 constexpr bool IsWordByte(unsigned char c) { return IsAlnum(c) || c >= 0x80; }
 
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Decodes the entity starting at html[pos] == '&' into out; returns the bytes consumed, or 0
 // when it is not an entity we know (the '&' is then kept as text).
 std::size_t DecodeEntity(std::string_view html, std::size_t pos, std::string& out) {
@@ -137,7 +119,7 @@ std::size_t DecodeEntity(std::string_view html, std::size_t pos, std::string& ou
       cp = cp * (hex ? 16U : 10U) + digit;
       if (cp > 0x10FFFF) cp = 0x110000;  // stays invalid, becomes U+FFFD
     }
-    AppendUtf8(out, cp == 0xA0 ? ' ' : cp);
+    feeds::AppendUtf8(out, cp == 0xA0 ? ' ' : cp);
     return semi - pos + 1;
   }
   struct Named {
@@ -160,7 +142,7 @@ std::size_t DecodeEntity(std::string_view html, std::size_t pos, std::string& ou
                                                     {"copy", 0xA9}}};
   for (const auto& named : kNamed) {
     if (named.name == name) {
-      AppendUtf8(out, named.cp);
+      feeds::AppendUtf8(out, named.cp);
       return semi - pos + 1;
     }
   }

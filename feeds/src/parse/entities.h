@@ -2,6 +2,8 @@
 // numeric references, and UTF-8 encoding of code points. Knows nothing of feeds.
 #pragma once
 
+#include "feedd/feeds/utf8.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,8 +14,6 @@ namespace feedd::feeds::parse {
 // The code point of an HTML 4 named entity ("eacute" -> U+00E9), nullopt when unknown.
 std::optional<char32_t> LookupHtmlEntity(std::string_view name);
 
-// Appends `code_point` as UTF-8; invalid code points (surrogates, > U+10FFFF, NUL) become U+FFFD.
-void AppendUtf8(std::string& out, char32_t code_point);
 
 // Decodes one reference at the start of `text` (which begins with '&'). On success returns
 // the number of bytes consumed and appends the decoded text to `out`.

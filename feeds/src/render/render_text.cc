@@ -2,6 +2,8 @@
 // renderers do not wait on dates.cc / the sanitiser; the lead may fold them together later.
 #include "render/render_text.h"
 
+#include "feedd/feeds/utf8.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -16,24 +18,6 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 bool IsAllowedAscii(unsigned char byte) {
   return byte >= 0x20 || byte == '\t' || byte == '\n' || byte == '\r';
-}
-
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 struct TimeParts {
@@ -108,7 +92,7 @@ std::size_t DecodeReference(std::string_view text, std::size_t i, std::string& o
     if (cp > 0x10FFFF) return 0;
   }
   if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-  AppendUtf8(out, cp);
+  feeds::AppendUtf8(out, cp);
   return semi - i + 1;
 }
 
