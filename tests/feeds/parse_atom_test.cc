@@ -5,17 +5,13 @@
 
 #include "feedd/feeds/dates.h"
 #include "feedd/feeds/parse.h"
+#include "parse_test_support.h"
 
 namespace feedd::feeds {
 namespace {
 
-ParseResult MustParse(std::string_view document, std::string document_url = "") {
-  ParseOptions options;
-  options.document_url = std::move(document_url);
-  auto result = ParseFeed(document, options);
-  REQUIRE_MESSAGE(result.has_value(), (result ? std::string() : result.error().message));
-  return std::move(*result);
-}
+using test::HasWarningContaining;
+using test::MustParse;
 
 
 TEST_CASE("Atom 1.0 feed and entry fields are read") {

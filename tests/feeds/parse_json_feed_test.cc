@@ -5,26 +5,13 @@
 
 #include "feedd/feeds/dates.h"
 #include "feedd/feeds/parse.h"
+#include "parse_test_support.h"
 
 namespace feedd::feeds {
 namespace {
 
-ParseResult MustParse(std::string_view document, std::string document_url = "",
-                      std::string http_charset = "") {
-  ParseOptions options;
-  options.document_url = std::move(document_url);
-  options.http_charset = std::move(http_charset);
-  auto result = ParseFeed(document, options);
-  REQUIRE_MESSAGE(result.has_value(), (result ? std::string() : result.error().message));
-  return std::move(*result);
-}
-
-bool HasWarningContaining(const ParseResult& result, std::string_view text) {
-  for (const std::string& warning : result.warnings) {
-    if (warning.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
+using test::HasWarningContaining;
+using test::MustParse;
 
 TEST_CASE("JSON Feed 1.1 fields are read") {
   const auto result = MustParse(R"({

@@ -6,26 +6,13 @@
 #include <string>
 
 #include "feedd/feeds/parse.h"
+#include "parse_test_support.h"
 
 namespace feedd::feeds {
 namespace {
 
-ParseResult MustParse(std::string_view document, std::string document_url = "",
-                      std::string http_charset = "") {
-  ParseOptions options;
-  options.document_url = std::move(document_url);
-  options.http_charset = std::move(http_charset);
-  auto result = ParseFeed(document, options);
-  REQUIRE_MESSAGE(result.has_value(), (result ? std::string() : result.error().message));
-  return std::move(*result);
-}
-
-bool HasWarningContaining(const ParseResult& result, std::string_view text) {
-  for (const std::string& warning : result.warnings) {
-    if (warning.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
+using test::HasWarningContaining;
+using test::MustParse;
 
 std::string NotAFeedMessage(std::string_view document) {
   ParseOptions options;
