@@ -12,14 +12,13 @@
 #include "feedd/feeds/dates.h"
 #include "json_views.h"
 #include "redact.h"
+#include "version.h"
 
 namespace feedd::daemon {
 namespace {
 
 using nlohmann::json;
 using storage::Timestamp;
-
-const char* Version() { return FEEDD_VERSION; }
 
 Timestamp Now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -21,14 +21,13 @@
 
 #include "curl_handles.h"
 #include "http_header_parse.h"
+#include "version.h"
 
 namespace feedd::daemon {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using Handler = asio::any_completion_handler<void(FetchResponse)>;
-
-const char* Version();
 
 std::string DefaultUserAgent() {
   return std::string("feedd/") + Version() + " (+https://github.com/feedd/feedd)";

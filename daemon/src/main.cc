@@ -11,10 +11,7 @@
 #include "curl_handles.h"
 #include "daemon.h"
 #include "feedd/config/config.h"
-
-namespace feedd::daemon {
-const char* Version();
-}
+#include "version.h"
 
 namespace {
 
