@@ -53,6 +53,20 @@ const KeySpec kKeys[] = {
        return {};
      },
      .differs = [](const Config& a, const Config& b) { return a.storage.url != b.storage.url; }},
+    {.info = {"storage", "keep_entries", KeyType::kInteger, "0", Reload::kOnSighup},
+     .min = 0,
+     .max = 100000000,
+     .set = [](const Target& t, const Value& v) -> std::string {
+       t.config->storage.keep_entries = static_cast<int>(v.number);
+       return {};
+     }},
+    {.info = {"storage", "keep_age", KeyType::kDuration, "(none)", Reload::kOnSighup},
+     .min = 3600 * kSecond,
+     .max = std::int64_t{100} * 365 * 24 * 3600 * kSecond,
+     .set = [](const Target& t, const Value& v) -> std::string {
+       t.config->storage.keep_age = duration_cast<seconds>(v.duration);
+       return {};
+     }},
     // [control]
     {.info = {"control", "socket", KeyType::kPath, "\"var/run/feedd.sock\"", Reload::kRestart},
      .set = [](const Target& t, const Value& v) -> std::string {
