@@ -119,4 +119,18 @@ Result<RetentionStats> Store::ApplyRetention(const RetentionPolicy&, Timestamp) 
 }
 Result<void> Store::Backup(const std::filesystem::path&) { return NotSupported("backup"); }
 
+// Without an origin marker a store can only subscribe what the config declares.
+Result<ConfigFeedSync> Store::SyncConfigFeeds(const std::vector<NewFeed>& declared) {
+  ConfigFeedSync sync;
+  for (const auto& feed : declared) {
+    auto added = AddFeed(feed);
+    if (!added) return Fail(added.error().message);
+    if (added->created) sync.added.push_back(std::move(added->feed));
+  }
+  return sync;
+}
+// A store that indexes as it ingests has nothing pending.
+Result<int> Store::IndexPending(int) { return 0; }
+Result<void> Store::Optimize() { return Ok(); }
+
 }  // namespace feedd::storage

@@ -1,7 +1,8 @@
 // Ingest: a fetched feed's entries stored exactly once. Per feed, an entry key finds the
 // stored copy (a content hash decides whether anything changed, so an unchanged re-fetch
 // writes nothing); across feeds, a story groups copies of one article by canonical URL, else
-// by a SimHash of the prose. Full-text rows are written in the same transaction.
+// by a SimHash of the prose. New and changed entries are queued for the full-text index
+// (fts_pending), which IndexPending writes in big batches off the fetch path.
 #include <array>
 #include <set>
 
@@ -150,13 +151,12 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
   }
 
   if (!context.to_index.empty()) {
-    // One statement for the whole fetch: FTS5 tokenises them into its pending segment.
-    auto index = db_.Prepare(
-        "INSERT INTO entries_fts (rowid, title, text, author) "
-        "SELECT id, title, text, author FROM entries WHERE id IN (SELECT value FROM "
-        "json_each(?1))");
-    if (!index) return FailAs(what, index.error());
-    if (auto done = (*index)->Bind(JsonArray(context.to_index)).Run(); !done) {
+    // Queued for the index, not indexed: tokenising is most of an insert's cost, so it runs
+    // later in big batches (IndexPending) and the fetch path stays a plain row insert.
+    auto queue = db_.Prepare(
+        "INSERT OR IGNORE INTO fts_pending (entry_id) SELECT value FROM json_each(?1)");
+    if (!queue) return FailAs(what, queue.error());
+    if (auto done = (*queue)->Bind(JsonArray(context.to_index)).Run(); !done) {
       return FailAs(what, done.error());
     }
   }
@@ -312,10 +312,13 @@ Result<void> SqliteStore::InsertEntry(IngestContext& context, const PreparedEntr
 
 Result<void> SqliteStore::UpdateEntry(EntryId id, const PreparedEntry& prepared,
                                       Timestamp modified) {
-  // The index forgets the old text first; the new is indexed with the fetch's batch.
+  // The index forgets the old text now (it needs exactly the indexed values, which the row
+  // is about to lose) unless the entry is still queued, i.e. never indexed; the new text is
+  // queued with the fetch's batch.
   auto unindex = db_.Prepare(
       "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
-      "SELECT 'delete', id, title, text, author FROM entries WHERE id = ?1");
+      "SELECT 'delete', id, title, text, author FROM entries WHERE id = ?1 "
+      "AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = ?1)");
   if (!unindex) return Fail(unindex.error().message);
   if (auto done = (*unindex)->Bind(id).Run(); !done) return done;
   const feeds::Entry& entry = *prepared.entry;

@@ -50,7 +50,8 @@ Result<RetentionStats> SqliteStore::ApplyRetention(const RetentionPolicy& policy
   constexpr std::string_view kSteps[] = {
       "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
       "SELECT 'delete', e.id, e.title, e.text, e.author FROM entries e "
-      "JOIN retention_doomed d ON d.id = e.id",
+      "JOIN retention_doomed d ON d.id = e.id "
+      "WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = e.id)",
       "INSERT OR REPLACE INTO entry_tombstones (feed_id, entry_key, last_seen) "
       "SELECT feed_id, entry_key, ?1 FROM retention_doomed",
       "DELETE FROM entries WHERE id IN (SELECT id FROM retention_doomed)",
@@ -75,6 +76,39 @@ Result<RetentionStats> SqliteStore::ApplyRetention(const RetentionPolicy& policy
   }
   if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
   return stats;
+}
+
+Result<int> SqliteStore::IndexPending(int max_entries) {
+  const std::string what = "index pending entries";
+  if (max_entries <= 0) return 0;
+  auto savepoint = Savepoint::Begin(db_);
+  if (!savepoint) return FailAs(what, savepoint.error());
+  // Both statements pick the same lowest ids inside one transaction.
+  auto index = db_.Prepare(
+      "INSERT INTO entries_fts (rowid, title, text, author) "
+      "SELECT e.id, e.title, e.text, e.author FROM fts_pending p JOIN entries e "
+      "ON e.id = p.entry_id ORDER BY p.entry_id LIMIT ?1");
+  if (!index) return FailAs(what, index.error());
+  if (auto done = (*index)->Bind(max_entries).Run(); !done) return FailAs(what, done.error());
+  auto dequeue = db_.Prepare(
+      "DELETE FROM fts_pending WHERE entry_id IN "
+      "(SELECT entry_id FROM fts_pending ORDER BY entry_id LIMIT ?1)");
+  if (!dequeue) return FailAs(what, dequeue.error());
+  if (auto done = (*dequeue)->Bind(max_entries).Run(); !done) return FailAs(what, done.error());
+  const auto indexed = static_cast<int>(db_.Changes());
+  if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
+  return indexed;
+}
+
+Result<void> SqliteStore::Optimize() {
+  // 'merge' does a bounded amount of segment merging (about 500 pages' worth), so an idle
+  // minute keeps the index compact without the full rewrite of 'optimize'.
+  if (auto done = db_.Exec("INSERT INTO entries_fts (entries_fts, rank) VALUES ('merge', 500)");
+      !done) {
+    return FailAs("optimize", done.error());
+  }
+  if (auto done = db_.Exec("PRAGMA optimize"); !done) return FailAs("optimize", done.error());
+  return Ok();
 }
 
 Result<void> SqliteStore::Backup(const std::filesystem::path& path) {

@@ -115,7 +115,22 @@ CREATE VIRTUAL TABLE entries_fts USING fts5(
 INSERT INTO entries_fts(entries_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0, 2.0)');
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+// v2: feeds.config_url, the origin marker: the URL as the config file declares it (kept
+// when a permanent redirect moves `url`), NULL for feeds added at run time with feedctl,
+// which a reload never touches. Feeds of a v1 database count as runtime feeds until the
+// config declares them.
+// fts_pending: entries whose full-text row is not written yet (new) or must be rewritten
+// (updated; the old row is already deleted). A maintenance task drains it in big batches,
+// off the fetch path. v1 indexed every entry at ingest, so it starts empty.
+constexpr std::string_view kMigration2 = R"sql(
+ALTER TABLE feeds ADD COLUMN config_url TEXT;
+CREATE UNIQUE INDEX feeds_by_config_url ON feeds(config_url) WHERE config_url IS NOT NULL;
+CREATE TABLE fts_pending (
+  entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
 
 std::string NewerMessage(const std::string& path, int found) {
   return "open " + path + ": database schema version " + std::to_string(found) +

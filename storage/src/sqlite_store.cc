@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "fts_rank.h"
 #include "schema.h"
 #include "sql_text.h"
 #include "sqlite_store_impl.h"
@@ -134,6 +135,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path
   if (!db) return Fail(db.error().message);
   if (auto configured = Configure(*db, mode, in_memory); !configured) {
     return FailAs("open " + name, configured.error());
+  }
+  if (auto registered = RegisterFeedRank(db->raw()); !registered) {
+    return FailAs("open " + name, registered.error());
   }
   if (mode == OpenMode::kReadWrite) {
     if (auto migrated = Migrate(*db, name); !migrated) return Fail(migrated.error().message);
@@ -275,7 +279,8 @@ Result<bool> SqliteStore::RemoveFeed(FeedId id) {
   // External-content FTS: the index is told which rows (and which text) disappear.
   auto unindex = db_.Prepare(
       "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
-      "SELECT 'delete', id, title, text, author FROM entries WHERE feed_id = ?1");
+      "SELECT 'delete', id, title, text, author FROM entries WHERE feed_id = ?1 "
+      "AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = entries.id)");
   if (!unindex) return FailAs(what, unindex.error());
   if (auto done = (*unindex)->Bind(id).Run(); !done) return FailAs(what, done.error());
   auto remove = db_.Prepare("DELETE FROM feeds WHERE id = ?1");  // entries and tags cascade

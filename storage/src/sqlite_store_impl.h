@@ -36,6 +36,14 @@ class SqliteStore final : public Store {
   Result<void> SetFeedInterval(FeedId id, std::optional<std::int64_t> interval_seconds) override;
   Result<RetentionStats> ApplyRetention(const RetentionPolicy& policy, Timestamp now) override;
   Result<void> Backup(const std::filesystem::path& path) override;
+  Result<ConfigFeedSync> SyncConfigFeeds(const std::vector<NewFeed>& declared) override;
+  Result<int> IndexPending(int max_entries) override;
+  Result<void> Optimize() override;
+  Result<std::int64_t> CountOutputStories(const OutputSelection& selection) override;
+  Result<std::vector<OutputRow>> SelectOutputPage(const OutputSelection& selection,
+                                                  std::int64_t page, int page_size) override;
+  Result<std::vector<std::pair<EntryId, Timestamp>>> EntryEditTimes(
+      const std::vector<EntryId>& ids) override;
 
   Database& db() { return db_; }
   const Database& db() const { return db_; }

@@ -40,11 +40,11 @@ TEST_CASE("A new database file is created, migrated to the current schema and us
     CHECK(counts->feeds == 0);
   }
   CHECK(std::filesystem::exists(path));
-  CHECK(RawInt(path, "PRAGMA user_version") == 1);
+  CHECK(RawInt(path, "PRAGMA user_version") == 2);
   CHECK(RawInt(path, "PRAGMA page_size") == 16384);
   CHECK(RawInt(path,
                "SELECT count(*) FROM sqlite_schema WHERE name IN ('feeds', 'feed_tags', "
-               "'stories', 'entries', 'entries_fts', 'entry_tombstones')") == 6);
+               "'stories', 'entries', 'entries_fts', 'entry_tombstones', 'fts_pending')") == 7);
   // Reopening migrates nothing and keeps the data.
   {
     auto store = OpenOrDie(path);
@@ -70,6 +70,48 @@ TEST_CASE("Migration 1 from an empty database gives a schema every query can run
             ->size() == 1);
 }
 
+TEST_CASE("A version 1 database is migrated to version 2 with its data, index and feeds kept") {
+  TempDir dir;
+  const auto path = dir.path() / "old.db";
+  {
+    auto store = OpenOrDie(path);
+    const FeedId feed = AddFeedOrDie(*store, "https://example.com/feed", {"news"});
+    IngestOrDie(*store, feed,
+                MakeFeed({MakeEntry("a", "Ancient", "https://example.com/a", At(100),
+                                    "<p>kept across versions</p>")}),
+                At(200));
+  }
+  // Back to exactly the version 1 schema: what v2 added goes (a v1 feedd indexed at ingest,
+  // so the entry above is in the index, as in a real v1 file).
+  RawExec(path,
+          "DROP TABLE fts_pending; DROP INDEX feeds_by_config_url; "
+          "ALTER TABLE feeds DROP COLUMN config_url; PRAGMA user_version = 1");
+  CHECK(RawInt(path, "SELECT count(*) FROM pragma_table_info('feeds') WHERE name = "
+                     "'config_url'") == 0);
+  auto reader = OpenSqliteStore(path, OpenMode::kReadOnly);
+  REQUIRE_FALSE(reader);  // a reader does not migrate
+  {
+    auto store = OpenOrDie(path);
+    CHECK(store->Counts()->entries == 1);
+    CHECK(store->Search("ancient", 5)->size() == 1);
+    CHECK(store->ListFeeds()->front().tags == std::vector<std::string>{"news"});
+    // The old feed is a runtime feed: a config that does not declare it keeps it.
+    auto sync = store->SyncConfigFeeds({});
+    REQUIRE(sync);
+    CHECK(sync->removed.empty());
+    // New entries go through the deferred index.
+    const FeedId feed = store->ListFeeds()->front().id;
+    IngestOrDie(*store, feed,
+                MakeFeed({MakeEntry("b", "Modern", "https://example.com/b", At(300),
+                                    "<p>after the migration</p>")}),
+                At(400));
+    CHECK(store->Search("modern", 5)->size() == 1);
+  }
+  CHECK(RawInt(path, "PRAGMA user_version") == 2);
+  CHECK(RawInt(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
+        1);
+}
+
 TEST_CASE("A database from a newer feedd is refused with both versions named") {
   TempDir dir;
   const auto path = dir.path() / "feedd.db";
@@ -80,7 +122,7 @@ TEST_CASE("A database from a newer feedd is refused with both versions named") {
     REQUIRE_FALSE(store);
     CHECK(store.error().message == "open " + path.string() +
                                        ": database schema version 7 is newer than this feedd "
-                                       "supports (1)");
+                                       "supports (2)");
   }
   CHECK(RawInt(path, "PRAGMA user_version") == 7);  // left untouched
 }
@@ -91,7 +133,7 @@ TEST_CASE("A read-only connection refuses a database that was never migrated") {
   RawExec(path, "CREATE TABLE unrelated (x)");
   auto store = OpenSqliteStore(path, OpenMode::kReadOnly);
   REQUIRE_FALSE(store);
-  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (1)") !=
+  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (2)") !=
         std::string::npos);
   auto missing = OpenSqliteStore(dir.path() / "missing.db", OpenMode::kReadOnly);
   REQUIRE_FALSE(missing);

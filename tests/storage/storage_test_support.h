@@ -59,9 +59,13 @@ inline FeedId AddFeedOrDie(Store& store, const std::string& url,
   return added->feed.id;
 }
 
+// Ingests, then writes the deferred full-text rows (the daemon's maintenance task does that
+// within a second), so tests see a searchable store.
 inline IngestStats IngestOrDie(Store& store, FeedId id, const feeds::Feed& feed, Timestamp at) {
   auto stats = store.Ingest(id, feed, at);
   if (!stats) FAIL("ingest failed: " << stats.error().message);
+  auto indexed = store.IndexPending(100000);
+  if (!indexed) FAIL("index failed: " << indexed.error().message);
   return *stats;
 }
 

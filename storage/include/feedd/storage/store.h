@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "feedd/base/result.h"
@@ -157,6 +158,13 @@ struct RetentionStats {
   std::int64_t stories_deleted = 0;
 };
 
+// What a config reload changed (SyncConfigFeeds).
+struct ConfigFeedSync {
+  std::vector<FeedRecord> added;    // declared and not subscribed before
+  std::vector<FeedRecord> changed;  // declared title or tags differed from the stored ones
+  std::vector<FeedId> removed;      // came from the config and are no longer declared
+};
+
 // One item of a merged output: one per story, with the other feeds that carried it.
 struct OutputRow {
   StoredEntry entry;  // the story's representative copy (the earliest seen)
@@ -205,6 +213,32 @@ class Store {
   // A consistent copy of the whole database at `path` (replaced if present), taken while the
   // store stays usable.
   virtual Result<void> Backup(const std::filesystem::path& path);
+
+  // Merged-output history (RFC 5005 archives; output_history.cc). The selection's stories
+  // (tags, feeds and query; not limit or window) are numbered from the oldest by their
+  // representative copy's entry id, so a new copy or story only ever adds at the end and a
+  // full page keeps its items: page N holds ordinals [N * page_size, (N + 1) * page_size),
+  // newest first, each row as in SelectOutput. Only deletions (retention, removed feeds)
+  // change old pages.
+  virtual Result<std::int64_t> CountOutputStories(const OutputSelection& selection);
+  virtual Result<std::vector<OutputRow>> SelectOutputPage(const OutputSelection& selection,
+                                                          std::int64_t page, int page_size);
+  // When each of `ids` was last changed in place by a re-fetch; entries never edited are
+  // absent. For an output item's `updated`.
+  virtual Result<std::vector<std::pair<EntryId, Timestamp>>> EntryEditTimes(
+      const std::vector<EntryId>& ids);
+
+  // Makes the feeds declared in the config the config's feeds: new URLs are subscribed,
+  // title and tags follow the declaration, feeds that came from the config and are no longer
+  // declared are removed. Feeds added at run time are left alone (a runtime feed the config
+  // now declares becomes a config feed). One transaction.
+  virtual Result<ConfigFeedSync> SyncConfigFeeds(const std::vector<NewFeed>& declared);
+  // Full-text indexing is deferred off the fetch path: Ingest queues new and changed entries
+  // and this writes up to `max_entries` of them into the index in one transaction. Returns
+  // how many it indexed (0: the index is up to date). Search sees an entry once indexed.
+  virtual Result<int> IndexPending(int max_entries);
+  // Planner statistics and a bounded slice of full-text index merging; for an idle moment.
+  virtual Result<void> Optimize();
 };
 
 }  // namespace feedd::storage
