@@ -1,6 +1,7 @@
 // libFuzzer target for the HTML sanitiser. Invariants checked on every input: the output is
-// a fixed point (idempotence), and re-parsed with gumbo it holds only allowed elements, no
-// event/style/id/name attributes and no URL with a scheme other than http, https, mailto.
+// a fixed point (idempotence); re-parsed with gumbo it holds only allowed elements, no
+// event/style/id/name attributes and no URL with a scheme other than http, https, mailto; and
+// it has no more element or text tokens than the input's own tree (Miniflux's invariant).
 #include <gumbo.h>
 
 #include <cstddef>
@@ -61,6 +62,37 @@ std::string BrowserScheme(std::string_view raw) {
 bool SafeScheme(std::string_view value) {
   const std::string scheme = BrowserScheme(value);
   return scheme.empty() || scheme == "http" || scheme == "https" || scheme == "mailto";
+}
+
+struct TokenCount {
+  std::size_t elements = 0;
+  std::size_t text_bytes = 0;
+};
+
+// Elements and non-whitespace text bytes of `html` parsed as a fragment in a <div>.
+TokenCount CountTokens(const std::string& html) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.fragment_context = GUMBO_TAG_DIV;
+  options.max_errors = 0;
+  GumboOutput* parsed = gumbo_parse_with_options(&options, html.data(), html.size());
+  TokenCount count;
+  std::vector<const GumboNode*> pending{parsed->root};
+  while (!pending.empty()) {
+    const GumboNode* node = pending.back();
+    pending.pop_back();
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      for (const char* c = node->v.text.text; *c != '\0'; ++c) {
+        if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r' && *c != '\f') ++count.text_bytes;
+      }
+    }
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) continue;
+    ++count.elements;
+    for (unsigned i = 0; i < node->v.element.children.length; ++i) {
+      pending.push_back(static_cast<const GumboNode*>(node->v.element.children.data[i]));
+    }
+  }
+  gumbo_destroy_output(&options, parsed);
+  return count;
 }
 
 void CheckTree(const std::string& input, const std::string& output) {
@@ -128,6 +160,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string twice = feedd::feeds::SanitizeHtml(once, options);
   if (once != twice) Fail("not idempotent", input, once + "\nsecond: " + twice);
   CheckTree(input, once);
+  // The sanitiser only keeps, unwraps or drops what the input's tree holds; it never makes
+  // elements, and text only shrinks (dropped elements) or is re-escaped, never invented.
+  // (Text is compared as decoded characters; U+FFFD for a NUL or bad byte keeps the count
+  // in bytes within 3x, so only elements are compared strictly.)
+  const TokenCount in = CountTokens(input);
+  const TokenCount out = CountTokens(once);
+  if (out.elements > in.elements) Fail("more elements than the input", input, once);
+  if (out.text_bytes > 3 * in.text_bytes + 16) Fail("more text than the input", input, once);
   for (char c : once) {
     if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
       Fail("control character", input, once);

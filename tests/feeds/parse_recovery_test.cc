@@ -86,6 +86,38 @@ TEST_CASE("External entities are never read") {
   CHECK(title.size() < 20);
 }
 
+TEST_CASE("Quadratic blow-up: a 1 MB entity used 10,000 times is not expanded") {
+  std::string bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [ <!ENTITY a \"";
+  bomb.append(1 << 20, 'a');
+  bomb += "\"> ]>\n<rss version=\"2.0\"><channel><title>t</title><item><description>";
+  for (int i = 0; i < 10000; ++i) bomb += "&a;";
+  bomb += "</description></item></channel></rss>";
+  const auto start = std::chrono::steady_clock::now();
+  ParseOptions options;
+  auto result = ParseFeed(bomb, options);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  REQUIRE(result.has_value());
+  REQUIRE(result->feed.entries.size() == 1);
+  // Expanded, the description would be 10 GB; unexpanded references stay as short text.
+  CHECK(result->feed.entries[0].summary.value_or("").size() < 200000);
+}
+
+TEST_CASE("An external DTD and parameter entities are never fetched or applied") {
+  const std::string document = R"(<?xml version="1.0"?>
+<!DOCTYPE rss SYSTEM "http://127.0.0.1:9/evil.dtd" [
+ <!ENTITY % remote SYSTEM "file:///etc/hostname"> %remote;
+ <!ENTITY title "from the DTD">
+]>
+<rss version="2.0"><channel><title>plain &title; text</title>
+<item><title>one</title></item></channel></rss>)";
+  ParseOptions options;
+  auto result = ParseFeed(document, options);
+  REQUIRE(result.has_value());
+  CHECK(result->feed.entries.size() == 1);
+  // The internal subset is skipped, so &title; stays unexpanded text.
+  CHECK(result->feed.title.value_or("").find("from the DTD") == std::string::npos);
+}
+
 TEST_CASE("Deep nesting parses without exhausting the stack") {
   std::string deep = "<rss version=\"2.0\"><channel><title>t</title><item><description>";
   for (int i = 0; i < 200000; ++i) deep += "<div>";

@@ -91,8 +91,18 @@ TEST_CASE("RSS version attribute decides the format") {
         FeedFormat::kRss09x);
   CHECK(MustParse(R"(<rss version="2.0"><channel><title>t</title></channel></rss>)").feed.format ==
         FeedFormat::kRss20);
+  // No version attribute (or one no RSS spec defines): reported as RSS 2.0, which reads them.
   CHECK(MustParse(R"(<rss><channel><title>t</title></channel></rss>)").feed.format ==
-        FeedFormat::kUnknown);
+        FeedFormat::kRss20);
+  CHECK(MustParse(R"(<rss version="5"><channel><title>t</title></channel></rss>)").feed.format ==
+        FeedFormat::kRss20);
+}
+
+TEST_CASE("Atom without a known namespace or version is reported as Atom 1.0") {
+  CHECK(MustParse(R"(<feed><title>t</title><entry><title>e</title></entry></feed>)").feed.format ==
+        FeedFormat::kAtom10);
+  CHECK(MustParse(R"(<feed version="0.3"><title>t</title></feed>)").feed.format ==
+        FeedFormat::kAtom03);
 }
 
 TEST_CASE("RSS 1.0 items beside the channel are read, with rdf:about as id") {

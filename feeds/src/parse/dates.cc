@@ -46,8 +46,12 @@ std::optional<Timestamp> ToTimestamp(const Fields& f) {
   }
   if (f.hour == 24 && (f.minute != 0 || f.second != 0)) return std::nullopt;
   const int second = f.second == 60 ? 59 : f.second;
-  return sys_days(date) + hours(f.hour) + minutes(f.minute) + seconds(second) -
-         minutes(f.offset_minutes);
+  const Timestamp instant = sys_days(date) + hours(f.hour) + minutes(f.minute) + seconds(second) -
+                            minutes(f.offset_minutes);
+  // An offset can push year 1 or 9999 out of the four-digit range the outputs write.
+  const year utc_year = year_month_day{floor<days>(instant)}.year();
+  if (utc_year < year{1} || utc_year > year{9999}) return std::nullopt;
+  return instant;
 }
 
 struct ZoneName {

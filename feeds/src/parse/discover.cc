@@ -147,7 +147,8 @@ std::vector<DiscoveredFeed> DiscoverFeedLinks(std::string_view html, std::string
     const std::string href(parse::TrimView(Attribute(tag, "href")));
     if (type.empty() || href.empty()) continue;
     auto url = ResolveUrl(base, href);
-    if (!url) continue;
+    // Only what the fetcher can follow: a javascript: or file: "feed" is no feed.
+    if (!url || (UrlScheme(*url) != "http" && UrlScheme(*url) != "https")) continue;
     bool duplicate = false;
     for (const DiscoveredFeed& known : found) duplicate = duplicate || known.url == *url;
     if (duplicate) continue;

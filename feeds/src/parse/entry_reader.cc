@@ -311,9 +311,9 @@ void ReadChildren(const pugi::xml_node& parent, const std::string& parent_base,
   }
 }
 
-std::optional<std::string> Sanitised(const HtmlSlot& slot, EntryHtml handling) {
+std::optional<std::string> Sanitised(HtmlSlot& slot, EntryHtml handling) {
   if (slot.priority == INT_MAX) return std::nullopt;
-  return EntryHtmlValue(slot.html, slot.base, handling);
+  return EntryHtmlValue(std::move(slot.html), slot.base, handling);
 }
 
 }  // namespace

@@ -86,6 +86,19 @@ std::optional<FeedFormat> DetectFormat(const pugi::xml_node& root) {
   return std::nullopt;
 }
 
+// The format reported for a feed whose exact version cannot be told (<rss> without a version
+// attribute, an un-namespaced <feed>, a bare <channel>): the contract names one of seven
+// formats, so such a feed is reported as the current version of its family (RSS 2.0 reads
+// 0.9x documents; Atom 1.0 is the only Atom with a spec). Reading rules keep kUnknown.
+FeedFormat ReportedFormat(FeedFormat detected, const pugi::xml_node& root) {
+  if (detected != FeedFormat::kUnknown) return detected;
+  if (LocalName(root.name()) == "feed") return FeedFormat::kAtom10;
+  for (pugi::xml_node child = root.first_child(); child; child = child.next_sibling()) {
+    if (LocalName(child.name()) == "entry") return FeedFormat::kAtom10;
+  }
+  return FeedFormat::kRss20;
+}
+
 void OfferText(Slot<std::string>& slot, std::string text, int priority) {
   if (!text.empty() && slot.Wants(priority)) slot.Set(std::move(text), priority);
 }
@@ -313,7 +326,7 @@ bool ReadXmlFeed(const pugi::xml_document& document, const ParseOptions& options
   walk.context.format = *format;
   walk.context.where = "feed";
   walk.context.entry_html = options.entry_html;
-  result.feed.format = *format;
+  result.feed.format = ReportedFormat(*format, root);
 
   std::string document_base = options.document_url;
   if (document_base.empty()) document_base = FindSiteLink(root);

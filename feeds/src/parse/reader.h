@@ -27,7 +27,7 @@ struct ReadContext {
 
 // `html` as the model stores it: sanitised with `base` for its URLs (or kept raw when the
 // options say so); nullopt when nothing is left.
-std::optional<std::string> EntryHtmlValue(const std::string& html, const std::string& base,
+std::optional<std::string> EntryHtmlValue(std::string html, const std::string& base,
                                           EntryHtml handling);
 
 // One model field that several source elements compete for: the lowest priority wins, and

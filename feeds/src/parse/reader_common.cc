@@ -61,11 +61,11 @@ std::optional<Timestamp> ReadDate(std::string_view text, ReadContext& context) {
   return date;
 }
 
-std::optional<std::string> EntryHtmlValue(const std::string& html, const std::string& base,
+std::optional<std::string> EntryHtmlValue(std::string html, const std::string& base,
                                           EntryHtml handling) {
   if (handling == EntryHtml::kKeepRaw) {
     if (TrimView(html).empty()) return std::nullopt;
-    return html;  // a copy, but only benchmarks and tools take this path
+    return html;
   }
   SanitizeOptions options;
   options.base_url = base;

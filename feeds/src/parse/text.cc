@@ -196,8 +196,19 @@ void LowerAsciiInPlace(std::string& text) {
 }
 
 void RepairDoubleEncodedUtf8(std::string& text) {
-  // Mojibake of this kind always holds a C2 or C3 lead byte; most text has none.
-  if (text.find('\xC2') == std::string::npos && text.find('\xC3') == std::string::npos) return;
+  // A multi-byte character encoded twice starts with its lead byte (C2..F4) written as
+  // C3 82..C3 B4, followed by a continuation byte written as C2 80..C2 BF. Text without that
+  // pattern (any text without mojibake of this kind, accents included) is left at once.
+  bool candidate = false;
+  for (std::size_t i = text.find('\xC3'); i != std::string::npos && i + 2 < text.size();
+       i = text.find('\xC3', i + 1)) {
+    const auto next = static_cast<unsigned char>(text[i + 1]);
+    if (next >= 0x82 && next <= 0xB4 && text[i + 2] == '\xC2') {
+      candidate = true;
+      break;
+    }
+  }
+  if (!candidate) return;
   std::string bytes;
   bytes.reserve(text.size());
   bool multibyte = false;

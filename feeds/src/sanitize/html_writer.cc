@@ -17,8 +17,11 @@ bool IsAllowedCodePoint(char32_t c) {
 }
 
 void Escape(std::string_view text, std::string& out) {
-  for (char c : text) {
-    switch (c) {
+  std::size_t start = 0;
+  for (std::size_t i = text.find_first_of("&<>\""); i != std::string_view::npos;
+       i = text.find_first_of("&<>\"", i + 1)) {
+    out.append(text, start, i - start);  // unchanged runs are copied whole
+    switch (text[i]) {
       case '&':
         out += "&amp;";
         break;
@@ -28,23 +31,35 @@ void Escape(std::string_view text, std::string& out) {
       case '>':
         out += "&gt;";
         break;
-      case '"':
-        out += "&quot;";
-        break;
       default:
-        out += c;
+        out += "&quot;";
     }
+    start = i + 1;
   }
+  out.append(text, start, std::string_view::npos);
 }
+
+// Printable ASCII, tab and newline: the bytes FilterCharacters keeps as they are.
+bool IsPlainByte(unsigned char b) { return (b >= 0x20 && b < 0x7f) || b == '\t' || b == '\n'; }
 
 }  // namespace
 
 std::string FilterCharacters(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && IsPlainByte(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == text.size()) return std::string(text);  // the common case: nothing to filter
   std::string out;
   out.reserve(text.size());
-  std::size_t i = 0;
+  out.append(text.substr(0, i));
   while (i < text.size()) {
     const auto b0 = static_cast<unsigned char>(text[i]);
+    if (IsPlainByte(b0)) {
+      std::size_t end = i + 1;
+      while (end < text.size() && IsPlainByte(static_cast<unsigned char>(text[end]))) ++end;
+      out.append(text.substr(i, end - i));
+      i = end;
+      continue;
+    }
     std::size_t length = 1;
     char32_t c = b0;
     if (b0 >= 0x80) {
@@ -93,6 +108,8 @@ OutputTree::OutputTree() { nodes_.push_back(Node{"#root", "", {}, -1, 0, {}}); }
 int OutputTree::AddElement(int parent, std::string tag, Attributes attributes) {
   const int id = static_cast<int>(nodes_.size());
   const int depth = nodes_[Index(parent)].depth + 1;
+  output_estimate_ += 2 * tag.size() + 5;
+  for (const auto& [key, value] : attributes) output_estimate_ += key.size() + value.size() + 4;
   nodes_.push_back(Node{std::move(tag), "", std::move(attributes), parent, depth, {}});
   nodes_[Index(parent)].children.push_back(id);
   return id;
@@ -100,6 +117,7 @@ int OutputTree::AddElement(int parent, std::string tag, Attributes attributes) {
 
 void OutputTree::AddText(int parent, std::string_view text) {
   if (text.empty()) return;
+  output_estimate_ += text.size() + text.size() / 16;
   auto& siblings = nodes_[Index(parent)].children;
   if (!siblings.empty() && nodes_[Index(siblings.back())].tag.empty()) {
     nodes_[Index(siblings.back())].text.append(text);
@@ -125,6 +143,7 @@ bool OutputTree::HasAttribute(int id, std::string_view name) const {
 
 std::string OutputTree::Serialize() const {
   std::string out;
+  out.reserve(output_estimate_);
   struct Frame {
     int id;
     std::size_t next;

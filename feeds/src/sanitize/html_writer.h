@@ -52,6 +52,7 @@ class OutputTree {
   static std::size_t Index(int id) { return static_cast<std::size_t>(id); }
 
   std::vector<Node> nodes_;
+  std::size_t output_estimate_ = 0;  // bytes Serialize() will write, roughly
 };
 
 }  // namespace feedd::feeds::sanitize

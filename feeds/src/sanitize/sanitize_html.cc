@@ -235,6 +235,16 @@ bool RemoveWhenEmpty(std::string_view tag) {
 }  // namespace
 
 std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options) {
+  // Text without markup, references, CR or NUL: gumbo would return it as one text node,
+  // unchanged when it is valid UTF-8 with nothing to filter. Skip the parse for it.
+  if (html.find_first_of(std::string_view("<&\r\0", 4)) == std::string_view::npos) {
+    std::string filtered = sanitize::FilterCharacters(html);
+    if (filtered.size() == html.size()) {
+      OutputTree text_only;
+      text_only.AddText(OutputTree::kRoot, filtered);
+      return text_only.Serialize();
+    }
+  }
   const sanitize::GumboFragment fragment(html);
   OutputTree tree;
   struct Frame {

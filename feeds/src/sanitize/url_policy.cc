@@ -164,7 +164,8 @@ std::optional<std::string> SafeUrlOnce(std::string_view raw, UrlUse use, std::st
   std::replace(cleaned.begin(), cleaned.end(), '\\', '/');
   std::string url;
   if (!scheme.empty() || !base.empty()) {
-    auto resolved = ResolveUrl(base, cleaned);
+    // An absolute reference ignores the base (RFC 3986 5.2.2): skip parsing the base.
+    auto resolved = ResolveUrl(scheme.empty() ? base : std::string_view(), cleaned);
     if (!resolved) return std::nullopt;
     url = std::move(*resolved);
   } else {
@@ -190,6 +191,8 @@ std::optional<std::string> SafeUrl(std::string_view raw, UrlUse use, std::string
   // URL normalisation is not always a fixed point at once (an empty fragment "x#" loses its
   // '#' only on the second round), and the sanitiser must be: settle it here.
   auto once = SafeUrlOnce(raw, use, base);
+  // Already in normal form (most absolute URLs): SafeUrlOnce(once) would give `once` again.
+  if (once && *once == raw) return once;
   for (int round = 0; once && round < 3; ++round) {
     auto again = SafeUrlOnce(*once, use, base);
     if (again == once) return once;
