@@ -92,6 +92,7 @@ TEST_CASE("Atom feed carries id, title, updated, self, alternate and hub links")
   CHECK(std::string(feed.child_value("generator")) == "feedd");
   CHECK_FALSE(LinkWithRel(feed, "prev-archive"));
   CHECK_FALSE(feed.child("fh:archive"));
+  CHECK_FALSE(LinkWithRel(feed, "current"));
   CHECK(text.rfind("<?xml version=\"1.0\" encoding=\"utf-8\"?>", 0) == 0);
 }
 
@@ -208,8 +209,11 @@ TEST_CASE("Atom archive document has fh:archive and a prev-archive link (RFC 500
   OutputDocument document = AtomSample();
   document.is_archive = true;
   document.prev_archive_url = "https://feeds.example/feeds/all-2024-07.atom";
+  document.current_url = "https://feeds.example/feeds/all.atom";
   pugi::xml_document xml;
   const pugi::xml_node feed = Parse(xml, RenderAtom(document));
+  CHECK(std::string(LinkWithRel(feed, "current").attribute("href").value()) ==
+        "https://feeds.example/feeds/all.atom");
   CHECK(std::string(feed.attribute("xmlns:fh").value()) ==
         "http://purl.org/syndication/history/1.0");
   CHECK(feed.child("fh:archive"));

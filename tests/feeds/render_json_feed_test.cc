@@ -126,7 +126,10 @@ TEST_CASE("JSON Feed item without any content still has content_text and a title
   CHECK_FALSE(item.contains("content_html"));
   CHECK(item["title"] == "(untitled)");
   CHECK_FALSE(item.contains("url"));
-  CHECK_FALSE(item.contains("authors"));
+  // No author of its own: the origin feed is credited, as in Atom.
+  REQUIRE(item["authors"].size() == 1);
+  CHECK(item["authors"][0]["name"] == "Other");
+  CHECK_FALSE(item["authors"][0].contains("url"));
   CHECK_FALSE(item["_feedd"].contains("also_in"));
 }
 

@@ -205,9 +205,13 @@ TEST_CASE("RSS archive has fh:archive and an atom:link prev-archive") {
   OutputDocument document = RssSample();
   document.is_archive = true;
   document.prev_archive_url = "https://feeds.example/feeds/all-1.rss";
+  document.current_url = "https://feeds.example/feeds/all.rss";
   pugi::xml_document xml;
   const pugi::xml_node channel = ParseChannel(xml, RenderRss(document));
   CHECK(channel.child("fh:archive"));
+  CHECK(std::string(channel.find_child_by_attribute("atom:link", "rel", "current")
+                        .attribute("href")
+                        .value()) == "https://feeds.example/feeds/all.rss");
   CHECK(std::string(xml.document_element().attribute("xmlns:fh").value()) ==
         "http://purl.org/syndication/history/1.0");
   CHECK(std::string(channel.find_child_by_attribute("atom:link", "rel", "prev-archive")

@@ -60,6 +60,7 @@ OutputDocument Documents(int variant) {
   document.hub_url = "https://hub.example/";
   document.is_archive = variant == 2;
   if (variant == 2) document.prev_archive_url = "https://feeds.example/feeds/all-1.atom";
+  if (variant == 2) document.current_url = "https://feeds.example/feeds/all.atom";
   OutputItem full;
   full.id = "tag:feeds.example,2024:story:1";
   full.entry.title = "Full <entry> ]]> \x01\xC3\x28";

@@ -126,6 +126,9 @@ std::string RenderAtom(const OutputDocument& document) {
   if (auto prev = render_internal::HttpUrlOrNone(document.prev_archive_url)) {
     xml.EmptyElement("link", {{"rel", "prev-archive"}, {"href", *prev}});
   }
+  if (render_internal::IsHttpUrl(document.current_url)) {
+    xml.EmptyElement("link", {{"rel", "current"}, {"href", document.current_url}});
+  }
   if (document.is_archive) xml.EmptyElement("fh:archive");
   xml.TextElement("generator", "feedd");
   for (std::size_t i = 0; i < document.items.size(); ++i) WriteEntry(xml, document, i);

@@ -41,6 +41,14 @@ json AuthorsJson(const OutputItem& item) {
     }
     authors.push_back(std::move(one));
   }
+  // As in Atom: without the entry's own author, the feed it came from gets the credit.
+  if (authors.empty()) {
+    json origin = {{"name", CleanText(render_internal::AuthorName(Author{}, item.origin))}};
+    if (auto site = render_internal::HttpUrlOrNone(item.origin.site_link)) {
+      origin["url"] = CleanText(*site);
+    }
+    authors.push_back(std::move(origin));
+  }
   return authors;
 }
 

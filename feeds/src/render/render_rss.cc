@@ -120,6 +120,9 @@ std::string RenderRss(const OutputDocument& document) {
   if (auto prev = render_internal::HttpUrlOrNone(document.prev_archive_url)) {
     xml.EmptyElement("atom:link", {{"rel", "prev-archive"}, {"href", *prev}});
   }
+  if (render_internal::IsHttpUrl(document.current_url)) {
+    xml.EmptyElement("atom:link", {{"rel", "current"}, {"href", document.current_url}});
+  }
   if (document.is_archive) xml.EmptyElement("fh:archive");
   for (std::size_t i = 0; i < document.items.size(); ++i) WriteItem(xml, document, i);
   return std::move(xml).Finish();

@@ -1,15 +1,13 @@
-// Text helpers for the renderers. Dates and the plain-text excerpt are private here so the
-// renderers do not wait on dates.cc / the sanitiser; the lead may fold them together later.
+// Text helpers for the renderers: escaping and cleaning here; dates are dates.cc's formats
+// (clamped to four-digit years) and plain text is the sanitiser's HtmlToText.
 #include "render/render_text.h"
 
-#include "feedd/feeds/utf8.h"
+#include "feedd/feeds/dates.h"
+#include "feedd/feeds/sanitize.h"
 
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 
 namespace feedd::feeds::render_internal {
 namespace {
@@ -20,80 +18,13 @@ bool IsAllowedAscii(unsigned char byte) {
   return byte >= 0x20 || byte == '\t' || byte == '\n' || byte == '\r';
 }
 
-struct TimeParts {
-  int year;
-  unsigned month, day, weekday;
-  long hour, minute, second;
-};
-
-TimeParts Split(Timestamp time) {
+// Four-digit years only: RFC 3339 and RFC 822 cannot write others.
+Timestamp ClampYears(Timestamp time) {
   using namespace std::chrono;
   const Timestamp earliest{sys_days{year{1} / January / 1}};
   const Timestamp latest{sys_days{year{9999} / December / 31} + hours{23} + minutes{59} +
                          seconds{59}};
-  time = std::clamp(time, earliest, latest);
-  const sys_days day = floor<days>(time);
-  const year_month_day date{day};
-  const hh_mm_ss<seconds> clock{time - day};
-  return {static_cast<int>(date.year()),
-          static_cast<unsigned>(date.month()),
-          static_cast<unsigned>(date.day()),
-          weekday{day}.c_encoding(),
-          static_cast<long>(clock.hours().count()),
-          static_cast<long>(clock.minutes().count()),
-          static_cast<long>(clock.seconds().count())};
-}
-
-constexpr std::array<std::string_view, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed",
-                                                       "Thu", "Fri", "Sat"};
-constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-bool IsBlockTag(std::string_view name) {
-  static constexpr std::array<std::string_view, 22> kBlocks = {
-      "p",  "br", "div", "li", "ul", "ol",  "h1",    "h2",         "h3", "h4", "h5",
-      "h6", "tr", "td",  "th", "hr", "pre", "table", "blockquote", "dd", "dt", "figure"};
-  return std::find(kBlocks.begin(), kBlocks.end(), name) != kBlocks.end();
-}
-
-// Decodes the character reference starting at text[i] == '&'; returns bytes consumed (0 when
-// it is not one we know, so the '&' stays literal).
-std::size_t DecodeReference(std::string_view text, std::size_t i, std::string& out) {
-  // Only look a few bytes ahead: a long run of '&' must not make this quadratic.
-  const std::size_t semi_offset = text.substr(i, 12).find(';');
-  if (semi_offset == std::string_view::npos) return 0;
-  const std::size_t semi = i + semi_offset;
-  const std::string_view name = text.substr(i + 1, semi - i - 1);
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kNamed = {
-      {{"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}}};
-  for (const auto& [entity, value] : kNamed) {
-    if (name == entity) {
-      out += value;
-      return semi - i + 1;
-    }
-  }
-  if (name.size() < 2 || name[0] != '#') return 0;
-  const bool hex = name[1] == 'x' || name[1] == 'X';
-  const std::string_view digits = name.substr(hex ? 2 : 1);
-  if (digits.empty()) return 0;
-  std::uint32_t cp = 0;
-  for (const char c : digits) {
-    std::uint32_t digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<std::uint32_t>(c - '0');
-    } else if (hex && c >= 'a' && c <= 'f') {
-      digit = static_cast<std::uint32_t>(c - 'a' + 10);
-    } else if (hex && c >= 'A' && c <= 'F') {
-      digit = static_cast<std::uint32_t>(c - 'A' + 10);
-    } else {
-      return 0;
-    }
-    cp = cp * (hex ? 16U : 10U) + digit;
-    if (cp > 0x10FFFF) return 0;
-  }
-  if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-  feeds::AppendUtf8(out, cp);
-  return semi - i + 1;
+  return std::clamp(time, earliest, latest);
 }
 
 // Appends `text` cleaned, with each byte of `specials` replaced by `replace(byte)`; plain runs
@@ -259,81 +190,17 @@ bool IsHttpUrl(std::string_view url) {
   });
 }
 
-std::string Rfc3339(Timestamp time) {
-  const TimeParts p = Split(time);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", p.year, p.month, p.day,
-                p.hour, p.minute, p.second);
-  return buffer;
-}
+std::string Rfc3339(Timestamp time) { return FormatRfc3339(ClampYears(time)); }
 
-std::string Rfc822(Timestamp time) {
-  const TimeParts p = Split(time);
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04d %02ld:%02ld:%02ld +0000",
-                kWeekdays[p.weekday].data(), p.day, kMonths[p.month - 1].data(), p.year, p.hour,
-                p.minute, p.second);
-  return buffer;
-}
+std::string Rfc822(Timestamp time) { return FormatRfc822(ClampYears(time)); }
 
 std::string HumanDate(Timestamp time) {
-  const TimeParts p = Split(time);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u %02ld:%02ld UTC", p.year, p.month, p.day,
-                p.hour, p.minute);
-  return buffer;
+  // "2024-08-16T11:12:54Z" -> "2024-08-16 11:12 UTC"
+  const std::string rfc3339 = Rfc3339(time);
+  return rfc3339.substr(0, 10) + " " + rfc3339.substr(11, 5) + " UTC";
 }
 
-std::string HtmlToPlainText(std::string_view html) {
-  std::string text;
-  text.reserve(html.size());
-  std::size_t i = 0;
-  while (i < html.size()) {
-    const char c = html[i];
-    if (c == '<') {
-      if (html.substr(i, 4) == "<!--") {
-        const std::size_t end = html.find("-->", i + 4);
-        i = end == std::string_view::npos ? html.size() : end + 3;
-        continue;
-      }
-      const std::size_t end = html.find('>', i);
-      if (end == std::string_view::npos) break;
-      std::size_t name_start = i + 1;
-      if (name_start < end && html[name_start] == '/') ++name_start;
-      std::size_t name_end = name_start;
-      while (name_end < end && std::isalnum(static_cast<unsigned char>(html[name_end]))) {
-        ++name_end;
-      }
-      std::string name(html.substr(name_start, name_end - name_start));
-      std::transform(name.begin(), name.end(), name.begin(), [](char ch) {
-        return static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      });
-      if (IsBlockTag(name)) text += ' ';
-      i = end + 1;
-    } else if (c == '&') {
-      const std::size_t used = DecodeReference(html, i, text);
-      if (used == 0) text += '&';
-      i += used == 0 ? 1 : used;
-    } else {
-      text += c;
-      ++i;
-    }
-  }
-  // Collapse whitespace (ASCII; the decoded no-break space is already a plain space).
-  std::string collapsed;
-  collapsed.reserve(text.size());
-  bool pending_space = false;
-  for (const char c : CleanText(text)) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-      pending_space = !collapsed.empty();
-      continue;
-    }
-    if (pending_space) collapsed += ' ';
-    pending_space = false;
-    collapsed += c;
-  }
-  return collapsed;
-}
+std::string HtmlToPlainText(std::string_view html) { return CleanText(HtmlToText(html)); }
 
 std::string Excerpt(std::string_view text, std::size_t max_chars) {
   std::size_t chars = 0;

@@ -28,15 +28,15 @@ std::string HtmlEscape(std::string_view text);
 // or relative URLs that would resolve against feedd's own site).
 bool IsHttpUrl(std::string_view url);
 
-// Times clamped to years 0001..9999. "2024-08-16T11:12:54Z"
+// dates.h's formats, times clamped to years 0001..9999. "2024-08-16T11:12:54Z"
 std::string Rfc3339(Timestamp time);
 // "Fri, 16 Aug 2024 11:12:54 +0000"
 std::string Rfc822(Timestamp time);
 // "2024-08-16 11:12 UTC", for people.
 std::string HumanDate(Timestamp time);
 
-// Plain text of an HTML fragment, for excerpts: tags and comments removed, common and
-// numeric character references decoded, whitespace collapsed, cleaned as by CleanText.
+// Plain text of an HTML fragment, for excerpts: the sanitiser's HtmlToText (script-like
+// content skipped, references decoded, whitespace collapsed), cleaned as by CleanText.
 std::string HtmlToPlainText(std::string_view html);
 // `text` cut to at most about `max_chars` code points at a word boundary, with "…" when cut.
 std::string Excerpt(std::string_view text, std::size_t max_chars);

@@ -38,6 +38,7 @@ struct OutputDocument {
   std::string html_url;  // the human page for this output, when known
   std::string hub_url;   // WebSub hub, when configured
   std::optional<std::string> prev_archive_url;  // RFC 5005
+  std::string current_url;  // RFC 5005: from an archive page, the subscription document ("")
   bool is_archive = false;                      // RFC 5005 <fh:archive/>
   Timestamp updated;
   std::vector<OutputItem> items;  // in the order to publish (newest first)
