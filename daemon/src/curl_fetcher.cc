@@ -19,8 +19,11 @@
 #include <deque>
 #include <unordered_map>
 
+#include "body_decoder.h"
 #include "curl_handles.h"
+#include "fetch_policy.h"
 #include "http_header_parse.h"
+#include "redact.h"
 #include "version.h"
 
 namespace feedd::daemon {
@@ -46,6 +49,13 @@ struct WatchedSocket {
 
 }  // namespace
 
+struct Transfer;
+
+struct HostQueue {
+  std::deque<std::unique_ptr<Transfer>> waiting;
+  int in_flight = 0;
+};
+
 struct Transfer {
   CurlFetcher::Impl* owner = nullptr;
   CurlEasy easy;
@@ -58,6 +68,8 @@ struct Transfer {
   Clock::time_point started;
   ResponseHeaders current;  // headers of the response being received
   std::string refused_address;
+  std::optional<BodyDecoder> decoder;  // made at the first body byte, from Content-Encoding
+  std::string body_error;              // why the body callback refused the body
   bool too_large = false;
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
@@ -66,7 +78,8 @@ class CurlFetcher::Impl {
  public:
   Impl(asio::any_io_executor executor, FetcherLimits limits, AddressGuard guard)
       : executor_(executor), limits_(std::move(limits)), guard_(std::move(guard)),
-        multi_(curl_multi_init()), timer_(executor) {
+        multi_(curl_multi_init()), timer_(executor), hosts_(limits_.host_spacing),
+        spacing_timer_(executor) {
     curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
     curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
@@ -88,29 +101,45 @@ class CurlFetcher::Impl {
     transfer->request = std::move(request);
     transfer->handler.emplace(std::move(handler));
     transfer->host = HostOf(transfer->request.url);
+    transfer->response.host = transfer->host;
     if (shut_down_) {
       transfer->response.failure = FetchFailure::kHttp;
       transfer->response.error = "shutting down";
       Complete(std::move(transfer));
       return;
     }
-    pending_.push_back(std::move(transfer));
+    HostQueue& queue = queues_[transfer->host];
+    if (queue.waiting.empty()) hosts_waiting_.push_back(transfer->host);
+    queue.waiting.push_back(std::move(transfer));
+    ++queued_;
     StartQueued();
   }
 
-  FetcherStats Stats() const {
-    return {static_cast<int>(active_.size()), static_cast<int>(pending_.size())};
+  FetcherStats Stats() const { return {static_cast<int>(active_.size()), queued_}; }
+
+  HostTable& Hosts() { return hosts_; }
+
+  void SetHostLimits(int per_host, std::chrono::milliseconds spacing) {
+    limits_.per_host = std::max(1, per_host);
+    limits_.host_spacing = spacing;
+    hosts_.SetBaseSpacing(spacing);
+    StartQueued();
   }
 
   void Shutdown() {
     shut_down_ = true;
-    while (!pending_.empty()) {
-      auto transfer = std::move(pending_.front());
-      pending_.pop_front();
-      transfer->response.failure = FetchFailure::kHttp;
-      transfer->response.error = "shutting down";
-      Complete(std::move(transfer));
+    for (auto& [host, queue] : queues_) {
+      while (!queue.waiting.empty()) {
+        auto transfer = std::move(queue.waiting.front());
+        queue.waiting.pop_front();
+        transfer->response.failure = FetchFailure::kHttp;
+        transfer->response.error = "shutting down";
+        Complete(std::move(transfer));
+      }
     }
+    hosts_waiting_.clear();
+    queued_ = 0;
+    spacing_timer_.cancel();
     while (!active_.empty()) {
       auto node = active_.extract(active_.begin());
       curl_multi_remove_handle(multi_.get(), node.key());
@@ -139,44 +168,92 @@ class CurlFetcher::Impl {
     return host;
   }
 
+  // Starts what the limits allow, visiting hosts round-robin: per host at most `per_host` in
+  // flight and one start per spacing; a host under Retry-After gets no request at all (its
+  // waiting fetches complete as deferred).
   void StartQueued() {
-    for (auto it = pending_.begin();
-         it != pending_.end() && static_cast<int>(active_.size()) < limits_.concurrency;) {
-      if (per_host_[(*it)->host] >= limits_.per_host) {
-        ++it;
-        continue;
+    if (shut_down_) return;
+    const WallTime now = std::chrono::system_clock::now();
+    WallTime wake = WallTime::max();
+    for (std::size_t visits = hosts_waiting_.size();
+         visits > 0 && static_cast<int>(active_.size()) < limits_.concurrency; --visits) {
+      const std::string host = std::move(hosts_waiting_.front());
+      hosts_waiting_.pop_front();
+      HostQueue& queue = queues_[host];
+      if (auto blocked = hosts_.BlockedUntil(host, now)) {
+        while (!queue.waiting.empty()) Defer(PopWaiting(queue), *blocked);
       }
-      auto transfer = std::move(*it);
-      it = pending_.erase(it);
-      Start(std::move(transfer));
+      while (!queue.waiting.empty() && queue.in_flight < limits_.per_host &&
+             static_cast<int>(active_.size()) < limits_.concurrency) {
+        const WallTime earliest = hosts_.EarliestStart(host);
+        if (earliest > now) {
+          wake = std::min(wake, earliest);
+          break;
+        }
+        hosts_.NoteStart(host, now);
+        if (Start(PopWaiting(queue))) ++queue.in_flight;
+      }
+      if (!queue.waiting.empty()) {
+        hosts_waiting_.push_back(host);
+      } else if (queue.in_flight == 0) {
+        queues_.erase(host);
+      }
     }
+    if (wake != WallTime::max()) ArmSpacingTimer(wake);
+  }
+
+  std::unique_ptr<Transfer> PopWaiting(HostQueue& queue) {
+    auto transfer = std::move(queue.waiting.front());
+    queue.waiting.pop_front();
+    --queued_;
+    return transfer;
+  }
+
+  void Defer(std::unique_ptr<Transfer> transfer, WallTime until) {
+    transfer->response.failure = FetchFailure::kDeferred;
+    transfer->response.deferred_until = until;
+    transfer->response.error = "the server asked feedd to wait (429/503 Retry-After)";
+    Complete(std::move(transfer));
+  }
+
+  void ArmSpacingTimer(WallTime wake) {
+    if (spacing_armed_ && wake >= spacing_wake_) return;
+    spacing_armed_ = true;
+    spacing_wake_ = wake;
+    spacing_timer_.expires_after(wake - std::chrono::system_clock::now());
+    spacing_timer_.async_wait([this](boost::system::error_code error) {
+      if (error) return;
+      spacing_armed_ = false;
+      StartQueued();
+    });
   }
 
   void ReleaseHost(const std::string& host) {
-    auto found = per_host_.find(host);
-    if (found != per_host_.end() && --found->second <= 0) per_host_.erase(found);
+    auto found = queues_.find(host);
+    if (found == queues_.end()) return;
+    if (--found->second.in_flight <= 0 && found->second.waiting.empty()) queues_.erase(found);
   }
 
-  void Start(std::unique_ptr<Transfer> transfer) {
+  // False when the transfer could not start (it is then completed with an error).
+  bool Start(std::unique_ptr<Transfer> transfer) {
     transfer->easy.reset(curl_easy_init());
     CURL* easy = transfer->easy.get();
     if (easy == nullptr) {
       transfer->response.failure = FetchFailure::kHttp;
       transfer->response.error = "curl_easy_init failed";
       Complete(std::move(transfer));
-      return;
+      return false;
     }
     Configure(*transfer);
     transfer->started = Clock::now();
-    ++per_host_[transfer->host];
     if (curl_multi_add_handle(multi_.get(), easy) != CURLM_OK) {
-      ReleaseHost(transfer->host);
       transfer->response.failure = FetchFailure::kHttp;
       transfer->response.error = "curl_multi_add_handle failed";
       Complete(std::move(transfer));
-      return;
+      return false;
     }
     active_.emplace(easy, std::move(transfer));
+    return true;
   }
 
   void Configure(Transfer& transfer) {
@@ -193,7 +270,9 @@ class CurlFetcher::Impl {
     // An explicit empty proxy: http_proxy and friends in the environment must not route
     // requests around the address guard.
     curl_easy_setopt(easy, CURLOPT_PROXY, "");
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl decodes
+    // We decode ourselves (body_decoder.h): exact decompressed cap, truncation detected.
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+    curl_easy_setopt(easy, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, limits_.user_agent.c_str());
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(limits_.connect_timeout.count() * 1000));
@@ -236,13 +315,27 @@ class CurlFetcher::Impl {
   static size_t OnBody(char* data, size_t size, size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
     const size_t bytes = size * count;
-    const auto limit = static_cast<size_t>(transfer->owner->limits_.max_body_bytes);
-    if (transfer->response.body.size() + bytes > limit) {
-      transfer->too_large = true;  // decompressed bytes over the cap: a bomb stops here
-      return 0;
+    if (!transfer->decoder) {
+      auto coding = ParseContentCoding(transfer->current.content_encoding.value_or(""));
+      if (!coding) {
+        transfer->body_error = coding.error().message;
+        return 0;
+      }
+      transfer->decoder.emplace(*coding,
+                                static_cast<size_t>(transfer->owner->limits_.max_body_bytes));
     }
-    transfer->response.body.append(data, bytes);
-    return bytes;
+    switch (transfer->decoder->Append(std::string_view(data, bytes), transfer->response.body)) {
+      case BodyDecoder::Status::kOk:
+        return bytes;
+      case BodyDecoder::Status::kTooLarge:
+        transfer->too_large = true;  // decompressed bytes over the cap: a bomb stops here
+        return 0;
+      case BodyDecoder::Status::kCorrupt:
+        transfer->body_error = "corrupt compressed body (" +
+                               transfer->current.content_encoding.value_or("") + ")";
+        return 0;
+    }
+    return 0;
   }
 
   static size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -250,18 +343,29 @@ class CurlFetcher::Impl {
     const size_t bytes = size * count;
     const std::string_view line(data, bytes);
     if (IsStatusLine(line)) {
+      transfer->decoder.reset();
       // A new response in a redirect chain: the previous one was a hop.
       if (transfer->current.status >= 300 && transfer->current.status < 400 &&
           transfer->current.location) {
+        // curl has followed it by now: the effective URL is the hop's absolute target.
+        char* target = nullptr;
+        curl_easy_getinfo(transfer->easy.get(), CURLINFO_EFFECTIVE_URL, &target);
         transfer->response.redirects.push_back(
-            {transfer->current.status, *transfer->current.location});
+            {transfer->current.status,
+             target != nullptr ? std::string(target) : *transfer->current.location});
       }
       transfer->current = ResponseHeaders{};
       transfer->current.status = ParseStatusCode(line);
       return bytes;
     }
-    if (transfer->current.header_bytes + bytes > kMaxHeaderBytes) return 0;  // header flood
+    if (transfer->current.header_bytes + bytes > kMaxHeaderBytes ||
+        transfer->current.header_lines + 1 > kMaxHeaderLines) {
+      transfer->body_error = "response headers over " + std::to_string(kMaxHeaderLines) +
+                             " lines or " + std::to_string(kMaxHeaderBytes) + " bytes";
+      return 0;  // header flood
+    }
     transfer->current.header_bytes += bytes;
+    ++transfer->current.header_lines;
     AddHeaderLine(transfer->current, line);
     return bytes;
   }
@@ -384,9 +488,27 @@ class CurlFetcher::Impl {
       std::unique_ptr<Transfer> transfer = std::move(node.mapped());
       ReleaseHost(transfer->host);
       Summarise(*transfer, code);
+      NoteHostResponse(*transfer);
       Complete(std::move(transfer));
     }
     StartQueued();
+  }
+
+  void NoteHostResponse(const Transfer& transfer) {
+    const FetchResponse& response = transfer.response;
+    const auto now = std::chrono::system_clock::now();
+    std::optional<WallTime> retry_at;
+    if (response.retry_after) {
+      if (auto at = ParseRetryAfter(*response.retry_after,
+                                    std::chrono::time_point_cast<std::chrono::seconds>(now))) {
+        retry_at = *at;
+      }
+    }
+    const long status = response.failure == FetchFailure::kNone ||
+                                response.failure == FetchFailure::kHttp
+                            ? response.http_status
+                            : 0;
+    hosts_.NoteResponse(transfer.host, status, response.bytes_received, retry_at, now);
   }
 
   void Summarise(Transfer& transfer, CURLcode code) {
@@ -407,7 +529,22 @@ class CurlFetcher::Impl {
     response.expires = transfer.current.expires;
     response.elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - transfer.started);
-    if (code == CURLE_OK) return;
+    if (code == CURLE_OK) {
+      std::string broken;
+      if (transfer.decoder && transfer.decoder->Finish() != BodyDecoder::Status::kOk) {
+        broken = "compressed body ends before its end marker (truncated " +
+                 transfer.current.content_encoding.value_or("") + ")";
+      } else if (status >= 200 && status < 300 && LooksTruncated(response.body)) {
+        broken = "body ends before the document does (truncated transfer or short "
+                 "Content-Length)";
+      }
+      if (!broken.empty()) {
+        response.failure = FetchFailure::kHttp;
+        response.error = std::move(broken);
+        response.body.clear();
+      }
+      return;
+    }
 
     curl_off_t connect_us = 0;
     curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
@@ -419,6 +556,16 @@ class CurlFetcher::Impl {
       response.failure = FetchFailure::kTooLarge;
       response.error = "response larger than " + std::to_string(limits_.max_body_bytes) +
                        " bytes (fetch.max_body_bytes)";
+      return;
+    }
+    if (!transfer.body_error.empty()) {
+      response.failure = FetchFailure::kHttp;
+      response.error = transfer.body_error;
+      return;
+    }
+    if (code == CURLE_TOO_MANY_REDIRECTS) {
+      response.failure = FetchFailure::kHttp;
+      response.error = DescribeRedirects(response.redirects, limits_.max_redirects);
       return;
     }
     switch (code) {
@@ -456,6 +603,18 @@ class CurlFetcher::Impl {
     }
   }
 
+  static std::string DescribeRedirects(const std::vector<RedirectHop>& hops, int limit) {
+    for (std::size_t i = 0; i < hops.size(); ++i) {
+      for (std::size_t j = i + 1; j < hops.size(); ++j) {
+        if (hops[i].location == hops[j].location) {
+          return "redirect loop (" + RedactUrl(hops[i].location) + " comes back after " +
+                 std::to_string(j - i) + " hops)";
+        }
+      }
+    }
+    return "more than " + std::to_string(limit) + " redirects (fetch.max_redirects)";
+  }
+
   static std::string DescribeAddress(const curl_sockaddr* address) {
     std::array<std::uint8_t, 16> bytes{};
     if (address->family == AF_INET) {
@@ -484,16 +643,22 @@ class CurlFetcher::Impl {
     });
   }
 
-  static constexpr size_t kMaxHeaderBytes = 256 * 1024;
+  static constexpr size_t kMaxHeaderBytes = 64 * 1024;
+  static constexpr size_t kMaxHeaderLines = 256;
 
   asio::any_io_executor executor_;
   FetcherLimits limits_;
   AddressGuard guard_;
   CurlMulti multi_;
   asio::steady_timer timer_;
-  std::deque<std::unique_ptr<Transfer>> pending_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
-  std::unordered_map<std::string, int> per_host_;
+  std::unordered_map<std::string, HostQueue> queues_;  // hosts with waiting or running fetches
+  std::deque<std::string> hosts_waiting_;              // hosts with waiting fetches, round-robin
+  int queued_ = 0;
+  HostTable hosts_;
+  asio::steady_timer spacing_timer_;
+  bool spacing_armed_ = false;
+  WallTime spacing_wake_{};
   std::unordered_map<curl_socket_t, std::shared_ptr<WatchedSocket>> sockets_;
   bool shut_down_ = false;
 };
@@ -514,6 +679,12 @@ asio::awaitable<FetchResponse> CurlFetcher::Fetch(FetchRequest request) {
 }
 
 FetcherStats CurlFetcher::Stats() const { return impl_->Stats(); }
+
+HostTable& CurlFetcher::Hosts() { return impl_->Hosts(); }
+
+void CurlFetcher::SetHostLimits(int per_host, std::chrono::milliseconds spacing) {
+  impl_->SetHostLimits(per_host, spacing);
+}
 
 void CurlFetcher::Shutdown() { impl_->Shutdown(); }
 

@@ -13,6 +13,7 @@
 
 #include "address_guard.h"
 #include "fetch_types.h"
+#include "host_table.h"
 
 namespace feedd::daemon {
 
@@ -23,6 +24,7 @@ struct FetcherLimits {
   std::chrono::seconds total_timeout{60};
   std::int64_t max_body_bytes = 32 * 1024 * 1024;  // compressed and decompressed
   int max_redirects = 5;
+  std::chrono::milliseconds host_spacing{1000};  // minimum gap between starts to one host
   std::string user_agent;
 };
 
@@ -42,6 +44,10 @@ class CurlFetcher {
   boost::asio::awaitable<FetchResponse> Fetch(FetchRequest request);
 
   FetcherStats Stats() const;
+  // New per-host limits (SIGHUP): transfers in flight keep running.
+  void SetHostLimits(int per_host, std::chrono::milliseconds spacing);
+  // Per-host politeness state and counters (io thread only).
+  HostTable& Hosts();
 
   // Aborts every transfer (each completes with an error) and refuses new ones. For shutdown.
   void Shutdown();

@@ -4,7 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
+#include <string_view>
 
 #include "feedd/feeds/discover.h"
 #include "feedd/feeds/parse.h"
@@ -29,6 +31,19 @@ double Jitter() {
 }
 
 constexpr std::size_t kMaxWarningsLogged = 3;
+constexpr std::size_t kRedirectHistory = 8;
+// While offline, a feed that failed at the network stage comes back this soon (plus jitter);
+// the scheduler lets one probe through at a time meanwhile.
+constexpr std::chrono::seconds kOfflineRetry{60};
+
+OfflineDetector::Outcome ForDetector(NetworkEvidence evidence) {
+  switch (evidence) {
+    case NetworkEvidence::kReached: return OfflineDetector::Outcome::kReached;
+    case NetworkEvidence::kNetworkFailure: return OfflineDetector::Outcome::kNetworkFailure;
+    case NetworkEvidence::kNone: return OfflineDetector::Outcome::kOther;
+  }
+  return OfflineDetector::Outcome::kOther;
+}
 
 }  // namespace
 
@@ -48,6 +63,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   }
   if (!found->has_value()) {
     result.feed_exists = false;
+    memory_.erase(id);
     co_return result;
   }
   const FeedRecord feed = std::move(**found);
@@ -59,9 +75,52 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
     result.status = feed.status;
     co_return result;
   }
+  if (metrics_ != nullptr) metrics_->RecordTransfer(response.bytes_received, response.elapsed);
   const Timestamp now = Now();
-  FetchDecision decision = DecideAfterFetch(response, feed, now, bounds_, Jitter());
+  // No other update of this feed runs meanwhile (the scheduler sees to it), and elements of an
+  // unordered_map keep their address when it grows.
+  FeedMemory& memory = memory_[id];
+
+  const bool was_offline = offline_.Offline();
+  const NetworkEvidence evidence = EvidenceOf(response);
+  const bool offline = offline_.Note(ForDetector(evidence), response.host, now);
+  if (offline != was_offline) {
+    if (offline) {
+      spdlog::warn("the network looks down (most recent fetches, to several hosts, failed at "
+                   "DNS or connect): pausing fetches; these failures do not count against feeds");
+    } else {
+      spdlog::info("the network is back; fetching resumes");
+    }
+  }
+  if (offline && evidence == NetworkEvidence::kNetworkFailure) {
+    result.status = feed.status;
+    result.next_fetch = now + kOfflineRetry +
+                        std::chrono::seconds(static_cast<long long>(60 * Jitter()));
+    co_return result;
+  }
+
+  ScheduleHints hints = memory.hints;
+  hints.user_interval = FixedInterval(feed);
+  FetchDecision decision = DecideAfterFetch(response, feed, now, bounds_, hints, Jitter());
   FetchOutcome& outcome = decision.outcome;
+  if (decision.next == NextStep::kDefer) {
+    spdlog::debug("feed {} ({}): not fetched, host {} asked to wait", id, shown_url,
+                  response.host);
+    result.status = feed.status;
+    result.next_fetch = outcome.next_fetch;
+    co_return result;
+  }
+  if (decision.next == NextStep::kNotModified) {
+    fetcher_.Hosts().NoteSaved(response.host, memory.last_body_bytes);
+  }
+  const std::size_t body_hash = std::hash<std::string_view>{}(response.body);
+  if (decision.next == NextStep::kParse && memory.body_hash == body_hash &&
+      memory.hashed_url == feed.url && feed.status == storage::FeedStatus::kOk) {
+    // The same bytes as last time, from a server without validators: nothing to parse.
+    decision.next = NextStep::kNotModified;
+    fetcher_.Hosts().NoteUnchanged(response.host);
+    memory.last_body_bytes = response.bytes_received;
+  }
 
   if (decision.next == NextStep::kParse) {
     feeds::ParseOptions options;
@@ -71,6 +130,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
     auto parse = [&response, options]() { return feeds::ParseFeed(response.body, options); };
     auto parsed = co_await RunOn(cpu_, std::move(parse));
     if (!parsed) {
+      if (metrics_ != nullptr) metrics_->RecordParseError();
       const bool is_html = feeds::LooksLikeHtml(response.body);
       outcome = ParseFailureOutcome(parsed.error().message, is_html, feed, now, bounds_, Jitter());
       // A page that links a feed, subscribed moments ago: move the subscription to the feed
@@ -105,8 +165,17 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
         outcome.error = stats.error().message;
         spdlog::error("feed {} ({}): store: {}", id, shown_url, stats.error().message);
       } else {
+        memory.hints = HintsFromFeed(parsed->feed, now);
+        hints = memory.hints;
+        hints.user_interval = FixedInterval(feed);
+        outcome.next_fetch =
+            NextAfterSuccess(now, bounds_, hints, HttpFreshness(response, now), Jitter());
+        memory.body_hash = body_hash;
+        memory.hashed_url = feed.url;
+        memory.last_body_bytes = response.bytes_received;
         result.inserted = stats->inserted;
         result.updated = stats->updated;
+        if (metrics_ != nullptr) metrics_->RecordIngest(stats->inserted, stats->updated);
         if (stats->inserted + stats->updated > 0) {
           spdlog::info("feed {} ({}): {} new, {} updated entries", id, shown_url, stats->inserted,
                        stats->updated);
@@ -115,6 +184,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
       }
     }
   }
+  ApplyRedirects(memory, response, feed, outcome);
   if (outcome.status == storage::FeedStatus::kError) {
     spdlog::warn("feed {} ({}): {} failed: {}", id, shown_url,
                  storage::FetchStageName(outcome.stage), outcome.error.value_or("unknown error"));
@@ -122,6 +192,9 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
     spdlog::warn("feed {} ({}): gone (410); it will not be fetched again", id, shown_url);
   }
 
+  if (metrics_ != nullptr) {
+    metrics_->RecordFetchResult(ClassifyFetch(outcome, response.http_status));
+  }
   auto recorded = co_await writer_.Call(&storage::Store::RecordFetch, id, std::cref(outcome));
   if (!recorded) {
     spdlog::error("feed {} ({}): cannot record the fetch: {}", id, shown_url,
@@ -130,6 +203,43 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   result.status = outcome.status;
   result.next_fetch = outcome.next_fetch;
   co_return result;
+}
+
+void FeedUpdater::ApplyRedirects(FeedMemory& memory, const FetchResponse& response,
+                                 const FeedRecord& feed, FetchOutcome& outcome) {
+  for (const auto& hop : response.redirects) {
+    memory.redirect_history.push_back(std::to_string(hop.status) + " " + RedactUrl(hop.location));
+  }
+  if (memory.redirect_history.size() > kRedirectHistory) {
+    memory.redirect_history.erase(
+        memory.redirect_history.begin(),
+        memory.redirect_history.end() - static_cast<std::ptrdiff_t>(kRedirectHistory));
+  }
+  const auto target = PermanentTarget(response);
+  // Move only a feed that worked at the new place, and only once the permanent redirect has
+  // been seen on two fetches in a row (a misconfigured server flapping does not move it).
+  if (!target || *target == feed.url || outcome.status != storage::FeedStatus::kOk ||
+      outcome.new_url) {
+    memory.permanent_target.reset();
+    return;
+  }
+  if (memory.permanent_target == target) {
+    spdlog::info("feed {} ({}): permanent redirect seen twice in a row; the feed moves to {}",
+                 feed.id, RedactUrl(feed.url), RedactUrl(*target));
+    outcome.new_url = *target;
+    memory.permanent_target.reset();
+    memory.hashed_url.clear();
+    return;
+  }
+  spdlog::info("feed {} ({}): permanent redirect to {}; it moves if the next fetch agrees",
+               feed.id, RedactUrl(feed.url), RedactUrl(*target));
+  memory.permanent_target = target;
+}
+
+std::vector<std::string> FeedUpdater::RedirectHistory(storage::FeedId id) const {
+  const auto found = memory_.find(id);
+  if (found == memory_.end()) return {};
+  return found->second.redirect_history;
 }
 
 }  // namespace feedd::daemon

@@ -30,6 +30,7 @@ FetchStage StageOf(FetchFailure failure) {
     case FetchFailure::kConnect: return FetchStage::kConnect;
     case FetchFailure::kTls: return FetchStage::kTls;
     case FetchFailure::kHttp:
+    case FetchFailure::kDeferred:
     case FetchFailure::kTooLarge: return FetchStage::kHttp;
   }
   return FetchStage::kHttp;
@@ -48,8 +49,19 @@ storage::FetchOutcome Failure(FetchStage stage, std::string error, int failures,
 
 }  // namespace
 
+std::optional<seconds> FixedInterval(const storage::FeedRecord& feed) {
+  if (!feed.interval_seconds || *feed.interval_seconds <= 0) return std::nullopt;
+  return seconds(*feed.interval_seconds);
+}
+
 Timestamp NextAfterSuccess(Timestamp now, const ScheduleBounds& bounds, double jitter) {
   return now + Stretch(bounds.min_interval, jitter);
+}
+
+Timestamp NextAfterSuccess(Timestamp now, const ScheduleBounds& bounds, const ScheduleHints& hints,
+                           std::optional<seconds> freshness, double jitter) {
+  const Timestamp due = now + Stretch(AdaptiveInterval(hints, freshness, now, bounds), jitter);
+  return hints.user_interval ? due : AvoidSkipped(due, hints);
 }
 
 Timestamp NextAfterFailure(int failures, Timestamp now, const ScheduleBounds& bounds,
@@ -88,8 +100,29 @@ std::optional<Timestamp> ParseRetryAfter(const std::string& value, Timestamp now
 
 FetchDecision DecideAfterFetch(const FetchResponse& response, const storage::FeedRecord& feed,
                                Timestamp now, const ScheduleBounds& bounds, double jitter) {
+  ScheduleHints hints;
+  hints.user_interval = FixedInterval(feed);
+  return DecideAfterFetch(response, feed, now, bounds, hints, jitter);
+}
+
+FetchDecision DecideAfterFetch(const FetchResponse& response, const storage::FeedRecord& feed,
+                               Timestamp now, const ScheduleBounds& bounds,
+                               const ScheduleHints& hints, double jitter) {
   FetchDecision decision;
   const int failures = feed.consecutive_failures + 1;
+  if (response.failure == FetchFailure::kDeferred) {
+    decision.next = NextStep::kDefer;
+    decision.outcome.at = now;
+    decision.outcome.status = feed.status;
+    const Timestamp until =
+        response.deferred_until
+            ? std::chrono::ceil<seconds>(*response.deferred_until)
+            : now + bounds.min_interval;
+    // A little spread so the host's waiting feeds do not all come back in the same second.
+    decision.outcome.next_fetch = std::max(until, now) + seconds(static_cast<long long>(
+                                                             60.0 * std::clamp(jitter, 0.0, 1.0)));
+    return decision;
+  }
   if (response.failure != FetchFailure::kNone) {
     decision.outcome = Failure(StageOf(response.failure), response.error, failures, now, bounds,
                                jitter);
@@ -102,7 +135,8 @@ FetchDecision DecideAfterFetch(const FetchResponse& response, const storage::Fee
     decision.outcome.at = now;
     decision.outcome.status = FeedStatus::kOk;
     decision.outcome.http_status = 304;
-    decision.outcome.next_fetch = NextAfterSuccess(now, bounds, jitter);
+    decision.outcome.next_fetch =
+        NextAfterSuccess(now, bounds, hints, HttpFreshness(response, now), jitter);
     return decision;
   }
   if (status >= 200 && status < 300) {
@@ -113,7 +147,8 @@ FetchDecision DecideAfterFetch(const FetchResponse& response, const storage::Fee
     // Validators verbatim, and only from a successful response.
     decision.outcome.etag = response.etag;
     decision.outcome.last_modified = response.last_modified;
-    decision.outcome.next_fetch = NextAfterSuccess(now, bounds, jitter);
+    decision.outcome.next_fetch =
+        NextAfterSuccess(now, bounds, hints, HttpFreshness(response, now), jitter);
     return decision;
   }
   if (status == 410) {
@@ -134,6 +169,33 @@ FetchDecision DecideAfterFetch(const FetchResponse& response, const storage::Fee
     }
   }
   return decision;
+}
+
+std::optional<std::string> PermanentTarget(const FetchResponse& response) {
+  std::optional<std::string> target;
+  for (const auto& hop : response.redirects) {
+    if (hop.status != 301 && hop.status != 308) break;
+    target = hop.location;
+  }
+  return target;
+}
+
+NetworkEvidence EvidenceOf(const FetchResponse& response) {
+  switch (response.failure) {
+    case FetchFailure::kDns:
+    case FetchFailure::kConnect:
+      return NetworkEvidence::kNetworkFailure;
+    case FetchFailure::kNone:
+    case FetchFailure::kTls:
+    case FetchFailure::kTooLarge:
+      return NetworkEvidence::kReached;
+    case FetchFailure::kHttp:
+      return response.http_status != 0 ? NetworkEvidence::kReached : NetworkEvidence::kNone;
+    case FetchFailure::kPolicy:
+    case FetchFailure::kDeferred:
+      return NetworkEvidence::kNone;
+  }
+  return NetworkEvidence::kNone;
 }
 
 storage::FetchOutcome ParseFailureOutcome(const std::string& error, bool looked_like_html,

@@ -25,6 +25,7 @@ enum class FetchFailure {
   kTls,
   kHttp,      // protocol error, timeout mid-transfer, redirect limit
   kTooLarge,  // body over the size limit (compressed or decompressed)
+  kDeferred,  // not sent: the host asked us to stay away until `deferred_until` (Retry-After)
 };
 
 struct RedirectHop {
@@ -46,6 +47,8 @@ struct FetchResponse {
   std::optional<std::string> cache_control;
   std::optional<std::string> expires;
   std::int64_t bytes_received = 0;  // on the wire (compressed)
+  std::string host;                 // of the requested URL, lower-cased (politeness key)
+  std::optional<std::chrono::system_clock::time_point> deferred_until;  // with kDeferred
   std::chrono::milliseconds elapsed{0};
 };
 

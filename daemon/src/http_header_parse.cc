@@ -60,6 +60,10 @@ void AddHeaderLine(ResponseHeaders& headers, std::string_view line) {
     headers.cache_control = value;
   } else if (EqualsNoCase(name, "expires")) {
     headers.expires = value;
+  } else if (EqualsNoCase(name, "content-encoding")) {
+    // Repeated fields are one list (RFC 9110 5.3): "gzip" twice is a chain of two.
+    headers.content_encoding =
+        headers.content_encoding ? *headers.content_encoding + ", " + value : value;
   }
 }
 

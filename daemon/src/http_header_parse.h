@@ -12,6 +12,7 @@ namespace feedd::daemon {
 struct ResponseHeaders {
   long status = 0;
   std::size_t header_bytes = 0;
+  std::size_t header_lines = 0;
   std::optional<std::string> location;
   std::optional<std::string> content_type;
   std::optional<std::string> etag;
@@ -19,6 +20,7 @@ struct ResponseHeaders {
   std::optional<std::string> retry_after;
   std::optional<std::string> cache_control;
   std::optional<std::string> expires;
+  std::optional<std::string> content_encoding;
 };
 
 // "HTTP/1.1 200 OK", "HTTP/2 304"

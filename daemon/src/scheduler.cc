@@ -67,12 +67,27 @@ boost::asio::awaitable<void> Scheduler::Loop() {
   using boost::asio::use_awaitable;
   while (running_) {
     const auto now = Now();
+    bool paused = false;
     while (!queue_.empty() && queue_.begin()->first <= now) {
+      if (updater_.IsOffline()) {
+        // Offline: one probe fetch per kProbeEvery; the rest wait in the queue, due.
+        if (now < next_probe_) {
+          paused = true;
+          break;
+        }
+        next_probe_ = now + kProbeEvery;
+      }
       const storage::FeedId id = queue_.begin()->second;
       Unschedule(id);
       Launch(id);
+      if (updater_.IsOffline()) {
+        paused = true;
+        break;
+      }
     }
-    if (queue_.empty()) {
+    if (paused) {
+      timer_.expires_at(next_probe_);
+    } else if (queue_.empty()) {
       timer_.expires_at(boost::asio::system_timer::time_point::max());
     } else {
       timer_.expires_at(queue_.begin()->first);

@@ -52,6 +52,10 @@ class Scheduler {
   std::unordered_map<storage::FeedId, storage::Timestamp> due_;
   std::unordered_map<storage::FeedId, std::shared_ptr<Event>> in_flight_;
   bool running_ = false;
+  // While the updater says the network is down, due feeds wait and one probe goes out per
+  // kProbeEvery.
+  static constexpr std::chrono::seconds kProbeEvery{30};
+  storage::Timestamp next_probe_{};
 };
 
 }  // namespace feedd::daemon
