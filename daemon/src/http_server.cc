@@ -4,6 +4,7 @@
 
 #include <grp.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,9 +13,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <list>
 #include <system_error>
 
@@ -90,7 +94,9 @@ class BasicHttpServer final : public HttpServer {
     stopped_ = true;
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    for (auto* stream : connections_) beast::get_lowest_layer(*stream).socket().close(ignored);
+    for (auto& connection : connections_) {
+      beast::get_lowest_layer(*connection.stream).socket().close(ignored);
+    }
     if (!unlink_on_stop_.empty()) {
       std::error_code ec;
       std::filesystem::remove(unlink_on_stop_, ec);
@@ -105,10 +111,14 @@ class BasicHttpServer final : public HttpServer {
       auto [error, socket] = co_await acceptor_.async_accept(kUseTuple);
       if (error) {
         if (error == asio::error::operation_aborted || stopped_) co_return;
+        // Out of file descriptors (or similar): the pending connection stays queued, so
+        // back off instead of spinning on accept.
         spdlog::warn("http {}: accept failed: {}", address_, error.message());
+        asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
+        co_await pause.async_wait(kUseTuple);
         continue;
       }
-      if (static_cast<int>(connections_.size()) >= limits_.max_connections) {
+      if (static_cast<int>(connections_.size()) >= limits_.max_connections && !EvictIdle()) {
         boost::system::error_code ignored;
         socket.close(ignored);
         continue;
@@ -125,9 +135,61 @@ class BasicHttpServer final : public HttpServer {
     }
   }
 
+  struct Connection {
+    Stream* stream = nullptr;
+    bool idle = true;  // waiting for a request with nothing of it read yet
+  };
+
+  // At the connection limit, the connection idle longest (the list is in accept order, and a
+  // connection goes back to the end when it becomes idle) makes room for a new one, so idle
+  // clients cannot lock others out. false: every connection is busy.
+  bool EvictIdle() {
+    for (auto& connection : connections_) {
+      if (!connection.idle) continue;
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(*connection.stream).socket().close(ignored);
+      connection.idle = false;  // closing; its coroutine removes it
+      return true;
+    }
+    return false;
+  }
+
+  // Writes the headers, then each piece of the stream until it ends, the client hangs up or a
+  // write stalls past the idle timeout. The connection closes afterwards.
+  asio::awaitable<void> ServeStream(Stream& stream, const HttpResponse& answer) {
+    std::string head = "HTTP/1.1 " + std::to_string(answer.status) + " " +
+                       std::string(http::obsolete_reason(static_cast<http::status>(answer.status))) +
+                       "\r\nServer: feedd\r\n";
+    if (!answer.content_type.empty()) head += "Content-Type: " + answer.content_type + "\r\n";
+    for (const auto& [name, value] : answer.headers) head += name + ": " + value + "\r\n";
+    head += "Connection: close\r\n\r\n";
+    stream.expires_after(limits_.idle_timeout);
+    auto [head_error, head_bytes] = co_await asio::async_write(stream, asio::buffer(head), kUseTuple);
+    (void)head_bytes;
+    if (head_error) co_return;
+    // A readable socket means the client hung up (or sent bytes it should not): either way
+    // the stream ends, and a Next() that is waiting is cancelled at once.
+    auto body = answer.stream;
+    auto gone = std::make_shared<bool>(false);
+    beast::get_lowest_layer(stream).socket().async_wait(
+        Socket::wait_read, [body, gone](boost::system::error_code) {
+          *gone = true;
+          body->Cancel();
+        });
+    while (!*gone && !stopped_) {
+      auto piece = co_await body->Next();
+      if (!piece || *gone || stopped_) break;
+      stream.expires_after(limits_.idle_timeout);
+      auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(*piece), kUseTuple);
+      (void)written;
+      if (write_error) break;
+    }
+    body->Cancel();
+  }
+
   asio::awaitable<void> Serve(Socket socket) {
     Stream stream(std::move(socket));
-    connections_.push_back(&stream);
+    connections_.push_back(Connection{&stream, true});
     auto registration = connections_.end();
     --registration;
     beast::flat_buffer buffer(limits_.max_header_bytes + 1024);
@@ -136,6 +198,24 @@ class BasicHttpServer final : public HttpServer {
       parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
       parser.body_limit(limits_.max_body_bytes);
       stream.expires_after(limits_.idle_timeout);
+      if (buffer.size() == 0) {
+        // Idle until the first byte arrives: evictable, and queued behind older idle ones.
+        connections_.splice(connections_.end(), connections_, registration);
+        registration->idle = true;
+        auto& raw = beast::get_lowest_layer(stream).socket();
+        // A raw wait is outside the stream's own timeout, so a timer bounds it.
+        asio::steady_timer idle_limit(acceptor_.get_executor(), limits_.idle_timeout);
+        auto waiting = std::make_shared<bool>(true);
+        idle_limit.async_wait([&raw, waiting](boost::system::error_code timer_error) {
+          boost::system::error_code ignored;
+          if (!timer_error && *waiting) raw.cancel(ignored);
+        });
+        auto [wait_error] = co_await raw.async_wait(Socket::wait_read, kUseTuple);
+        *waiting = false;
+        idle_limit.cancel();
+        if (wait_error || stopped_ || !raw.is_open()) break;
+      }
+      registration->idle = false;
       auto [read_error, bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
       (void)bytes;
       if (read_error) {
@@ -164,6 +244,10 @@ class BasicHttpServer final : public HttpServer {
         answer = PlainError(500, "internal", "internal error");
       }
       if (stopped_) break;
+      if (answer.stream) {
+        co_await ServeStream(stream, answer);
+        break;
+      }
       auto response = FromValue(std::move(answer), version, keep_alive);
       stream.expires_after(limits_.idle_timeout);
       auto [write_error, written] = co_await http::async_write(stream, response, kUseTuple);
@@ -180,7 +264,7 @@ class BasicHttpServer final : public HttpServer {
   HttpServerLimits limits_;
   std::string address_;
   std::filesystem::path unlink_on_stop_;
-  std::list<Stream*> connections_;  // live connections, closed on Stop()
+  std::list<Connection> connections_;  // live connections, closed on Stop()
   bool stopped_ = false;
 };
 
@@ -206,6 +290,17 @@ Result<void> PrepareSocketPath(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t want = limit.rlim_max == RLIM_INFINITY ? 65536 : std::min<rlim_t>(limit.rlim_max, 65536);
+  if (limit.rlim_cur >= want) return;
+  limit.rlim_cur = want;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("raise the open-files limit: {}", std::generic_category().message(errno));
+  }
+}
 
 Result<std::unique_ptr<HttpServer>> HttpServer::ListenUnix(asio::any_io_executor executor,
                                                            const UnixSocketOptions& options,

@@ -37,6 +37,10 @@ struct UnixSocketOptions {
   std::string group;  // "" keeps the process's group
 };
 
+// Raises the process's soft open-files limit to its hard limit (at most 65536), so
+// max_connections clients fit beside the fetcher's sockets; a daemon calls it once at start.
+void RaiseOpenFileLimit();
+
 class HttpServer {
  public:
   // Binds a unix socket. A stale socket file (no one listening) is replaced; a live one is an

@@ -43,6 +43,7 @@ json FeedJson(const storage::FeedRecord& feed) {
       {"last_success", TimeJson(feed.last_success)},
       {"next_fetch", feed.status == storage::FeedStatus::kGone ? json(nullptr)
                                                                : TimeJson(feed.next_fetch)},
+      {"interval_seconds", feed.interval_seconds ? json(*feed.interval_seconds) : json(nullptr)},
       {"created", TimeJson(feed.created)},
       {"entries", feed.entry_count},
   };

@@ -87,7 +87,84 @@ ApiReply ControlClient::Request(const std::string& method, const std::string& pa
   }
   reply.reached = true;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply.status);
+  char* content_type = nullptr;
+  curl_easy_getinfo(handle, CURLINFO_CONTENT_TYPE, &content_type);
+  if (content_type != nullptr) reply.content_type = content_type;
   reply.body = nlohmann::json::parse(response, nullptr, /*allow_exceptions=*/false);
+  if (reply.body.is_discarded()) reply.body = nullptr;
+  reply.raw = std::move(response);
+  return reply;
+}
+
+namespace {
+
+struct StreamState {
+  CURL* handle = nullptr;
+  const std::function<bool(std::string_view)>* on_data = nullptr;
+  std::string error_body;
+  bool stopped = false;
+};
+
+size_t Deliver(char* data, size_t size, size_t count, void* user) {
+  auto* state = static_cast<StreamState*>(user);
+  long status = 0;
+  curl_easy_getinfo(state->handle, CURLINFO_RESPONSE_CODE, &status);
+  if (status >= 300) {
+    state->error_body.append(data, size * count);
+    return size * count;
+  }
+  if (!(*state->on_data)(std::string_view(data, size * count))) {
+    state->stopped = true;
+    return 0;  // aborts the transfer
+  }
+  return size * count;
+}
+
+}  // namespace
+
+ApiReply ControlClient::Stream(const std::string& path,
+                               const std::function<bool(std::string_view)>& on_data,
+                               const std::string& accept) const {
+  ApiReply reply;
+  std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+  if (!easy) {
+    reply.failure = "curl_easy_init failed";
+    return reply;
+  }
+  const std::string url = "http://localhost" + path;
+  CURL* handle = easy.get();
+  StreamState state{handle, &on_data, {}, false};
+  curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
+  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &Deliver);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &state);
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, 5L);
+  // The daemon sends a comment every 15 s; a minute of silence means it is gone.
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, 60L);
+  const std::string accept_header = "Accept: " + accept;
+  std::unique_ptr<curl_slist, ListDeleter> headers(curl_slist_append(nullptr, accept_header.c_str()));
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+  const CURLcode code = curl_easy_perform(handle);
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) {
+    reply.failure = "no feedd is answering on " + socket_path_;
+    return reply;
+  }
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply.status);
+  if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && state.stopped)) {
+    if (reply.status == 0) {
+      reply.failure = std::string("talking to feedd on ") + socket_path_ + ": " +
+                      curl_easy_strerror(code);
+      return reply;
+    }
+    reply.reached = true;
+    reply.failure = curl_easy_strerror(code);
+    return reply;
+  }
+  reply.reached = true;
+  reply.raw = std::move(state.error_body);
+  reply.body = nlohmann::json::parse(reply.raw, nullptr, /*allow_exceptions=*/false);
   if (reply.body.is_discarded()) reply.body = nullptr;
   return reply;
 }

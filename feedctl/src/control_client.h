@@ -2,8 +2,10 @@
 // (CURLOPT_UNIX_SOCKET_PATH), so feedctl speaks exactly what `curl --unix-socket` does.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace feedd::feedctl {
 
@@ -12,6 +14,8 @@ struct ApiReply {
   std::string failure;   // why it was not reached
   long status = 0;
   nlohmann::json body;   // parsed JSON (null when the body was not JSON)
+  std::string raw;       // the body as received
+  std::string content_type;
 };
 
 class ControlClient {
@@ -21,6 +25,12 @@ class ControlClient {
   // `timeout_seconds` 0 waits as long as the daemon takes (refresh --wait).
   ApiReply Request(const std::string& method, const std::string& path,
                    const nlohmann::json& body = nullptr, long timeout_seconds = 30) const;
+
+  // A streaming GET: `on_data` gets each piece of a 2xx body as it arrives and returns false
+  // to stop. The reply's `raw` holds the body only for error statuses. Returns when the
+  // daemon closes the stream, on_data says stop, or the connection fails.
+  ApiReply Stream(const std::string& path, const std::function<bool(std::string_view)>& on_data,
+                  const std::string& accept = "text/event-stream") const;
 
   const std::string& socket_path() const { return socket_path_; }
 

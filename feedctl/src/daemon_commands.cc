@@ -1,10 +1,16 @@
 // The daemon verbs: build the request, map the reply to an exit code, print the result.
 #include "daemon_commands.h"
 
-#include <charconv>
-#include <iostream>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include "command_support.h"
 #include "exit_codes.h"
 #include "human_format.h"
 
@@ -12,60 +18,6 @@ namespace feedd::feedctl {
 namespace {
 
 using nlohmann::json;
-
-std::string Text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
-  if (value.is_null()) return "";
-  return value.dump();
-}
-
-// Maps a reply to an exit code, printing the daemon's error message; 0 means go on.
-int Check(const ApiReply& reply) {
-  if (!reply.reached) {
-    std::cerr << "feedctl: " << reply.failure << " (is feedd running? see --socket)\n";
-    return kExitUnavailable;
-  }
-  if (reply.status >= 400) {
-    std::string message = "HTTP " + std::to_string(reply.status);
-    if (reply.body.is_object() && reply.body.contains("error") && reply.body["error"].is_object()) {
-      message = Text(reply.body["error"].value("message", json(message)));
-    }
-    std::cerr << "feedctl: " << message << '\n';
-    return kExitRefused;
-  }
-  return kExitOk;
-}
-
-void PrintJson(const json& value) {
-  std::cout << value.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
-}
-
-std::optional<long long> AsId(const std::string& text) {
-  long long value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
-// Turns an "ID or URL" argument into an id, asking the daemon for its feeds when it is a URL.
-// Returns the exit code to stop with, or 0 with `id` set.
-int ResolveFeed(const ControlClient& client, const std::string& feed, long long& id) {
-  if (auto numeric = AsId(feed)) {
-    id = *numeric;
-    return kExitOk;
-  }
-  const ApiReply reply = client.Request("GET", "/v1/feeds");
-  if (const int code = Check(reply); code != kExitOk) return code;
-  for (const auto& item : reply.body) {
-    if (item.value("url", "") == feed) {
-      id = item.value("id", 0LL);
-      return kExitOk;
-    }
-  }
-  std::cerr << "feedctl: no subscribed feed has the id or URL '" << feed << "'\n";
-  return kExitRefused;
-}
 
 void PrintFeedsTable(const json& feeds) {
   std::vector<std::vector<std::string>> rows{
@@ -76,7 +28,12 @@ void PrintFeedsTable(const json& feeds) {
       tags += (tags.empty() ? "" : ",") + Text(tag);
     }
     const std::string title = Text(feed.value("title", json(nullptr)));
-    rows.push_back({Text(feed["id"]), Text(feed["status"]), Text(feed["entries"]),
+    const std::string status = Text(feed["status"]);
+    const Colour colour = status == "ok"      ? Colour::kGreen
+                          : status == "error" ? Colour::kRed
+                          : status == "new" || status == "gone" ? Colour::kYellow
+                                                                : Colour::kNone;
+    rows.push_back({Text(feed["id"]), Paint(status, colour), Text(feed["entries"]),
                     RelativeTime(Text(feed.value("last_fetch", json(nullptr)))),
                     RelativeTime(Text(feed.value("next_fetch", json(nullptr)))),
                     tags.empty() ? "-" : tags,
@@ -109,6 +66,49 @@ void PrintEntriesTable(const json& entries, bool with_snippet) {
   PrintTable(rows, TerminalWidth());
 }
 
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+// refresh --wait on a terminal: the waiting request runs on a thread while this one polls
+// the feeds and shows "done / total" on stderr.
+ApiReply RefreshWithProgress(const ControlClient& client, const json& body, const json& ids) {
+  const std::string started = UtcNow();
+  std::atomic<bool> finished{false};
+  ApiReply reply;
+  std::thread waiter([&] {
+    reply = client.Request("POST", "/v1/refresh", body, 0);
+    finished = true;
+  });
+  std::size_t shown = 0;
+  while (!finished) {
+    const ApiReply feeds = client.Request("GET", "/v1/feeds", nullptr, 5);
+    if (feeds.reached && feeds.body.is_array()) {
+      std::size_t total = 0;
+      std::size_t done = 0;
+      for (const auto& feed : feeds.body) {
+        const bool chosen = ids.empty() ? feed.value("status", "") != "gone"
+                                        : std::find(ids.begin(), ids.end(), feed["id"]) != ids.end();
+        if (!chosen) continue;
+        ++total;
+        if (Text(feed.value("last_fetch", json(nullptr))) >= started) ++done;
+      }
+      const std::string line = "refreshing: " + std::to_string(done) + "/" + std::to_string(total) + " feeds done";
+      std::cerr << '\r' << line << std::string(shown > line.size() ? shown - line.size() : 0, ' ') << std::flush;
+      shown = line.size();
+    }
+    for (int i = 0; i < 5 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  waiter.join();
+  if (shown > 0) std::cerr << '\r' << std::string(shown, ' ') << '\r' << std::flush;
+  return reply;
+}
+
 }  // namespace
 
 int RunStatus(const GlobalArgs& global) {
@@ -120,14 +120,20 @@ int RunStatus(const GlobalArgs& global) {
     return kExitOk;
   }
   const json& body = reply.body;
-  std::cout << "feedd " << Text(body["version"]) << ", up " << Text(body["uptime_seconds"])
-            << " s\n"
-            << "feeds:    " << Text(body["feeds"]) << " (" << Text(body["failing_feeds"])
-            << " failing)\n"
+  const long long failing = body.value("failing_feeds", 0LL);
+  std::cout << Paint("feedd " + Text(body["version"]), Colour::kBold) << ", up "
+            << Duration(body.value("uptime_seconds", 0LL)) << '\n'
+            << "feeds:    " << Text(body["feeds"]) << " ("
+            << Paint(std::to_string(failing) + " failing", failing > 0 ? Colour::kRed : Colour::kNone)
+            << ")\n"
             << "entries:  " << Text(body["entries"]) << " in " << Text(body["stories"])
             << " stories\n"
             << "fetching: " << Text(body["fetches_in_flight"]) << " in flight, "
             << Text(body["fetches_queued"]) << " queued\n";
+  if (body.contains("database_bytes") && body["database_bytes"].is_number_unsigned()) {
+    std::cout << "database: " << ByteSize(body["database_bytes"].get<std::uint64_t>()) << '\n';
+  }
+  if (body.value("followers", 0) > 0) std::cout << "followers: " << Text(body["followers"]) << '\n';
   if (!body["public_address"].is_null()) {
     std::cout << "merged:   http://" << Text(body["public_address"]) << "/feeds/all.atom\n";
   }
@@ -191,10 +197,12 @@ int RunRefresh(const GlobalArgs& global, const RefreshArgs& args) {
   }
   json body{{"wait", args.wait}};
   if (!ids.empty()) body["feeds"] = ids;
+  ApiReply reply;
   if (args.wait && isatty(STDERR_FILENO) != 0) {
-    std::cerr << "refreshing " << (ids.empty() ? std::string("all feeds") : std::to_string(ids.size()) + " feeds") << "…\n";
+    reply = RefreshWithProgress(client, body, ids);
+  } else {
+    reply = client.Request("POST", "/v1/refresh", body, args.wait ? 0 : 30);
   }
-  const ApiReply reply = client.Request("POST", "/v1/refresh", body, args.wait ? 0 : 30);
   if (const int code = Check(reply); code != kExitOk) return code;
   if (global.json) {
     PrintJson(reply.body);

@@ -49,4 +49,32 @@ struct SearchArgs {
 };
 int RunSearch(const GlobalArgs& global, const SearchArgs& args);
 
+// feed_commands.cc
+int RunShow(const GlobalArgs& global, const std::string& feed);
+enum class TagChange { kAdd, kRemove };
+int RunTag(const GlobalArgs& global, const std::string& feed, const std::vector<std::string>& tags,
+           TagChange change);
+struct SetArgs {
+  std::string feed;
+  std::optional<std::string> title;     // "" clears it
+  std::optional<std::string> interval;  // "2h", "3600", or "auto"
+  std::optional<std::string> tags;      // comma-separated; "" clears
+};
+int RunSet(const GlobalArgs& global, const SetArgs& args);
+
+// misc_commands.cc
+int RunEntry(const GlobalArgs& global, const std::string& id);
+int RunOutputs(const GlobalArgs& global, const std::string& name);  // "" lists them all
+int RunBackup(const GlobalArgs& global, const std::string& path);
+
+// opml_commands.cc
+int RunImport(const GlobalArgs& global, const std::string& file);  // "-" reads stdin
+int RunExport(const GlobalArgs& global, const std::string& output);  // "" prints to stdout
+
+// follow_command.cc
+struct FollowArgs {
+  std::optional<long long> after;
+};
+int RunFollow(const GlobalArgs& global, const FollowArgs& args);
+
 }  // namespace feedd::feedctl
