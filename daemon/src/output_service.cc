@@ -1,16 +1,12 @@
 // Building OutputDocuments from storage rows, rendering and caching them, and writing files.
 #include "output_service.h"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
-#include <cstring>
-#include <random>
 #include <unordered_map>
 
 #include "feedd/feeds/dates.h"
@@ -43,7 +39,12 @@ const char* ContentType(OutputFormat format) {
   return "application/octet-stream";
 }
 
-const char* Extension(OutputFormat format) {
+constexpr std::string_view kArchiveCacheControl = "public, max-age=31536000, immutable";
+constexpr std::string_view kCurrentCacheControl = "public, max-age=60";
+
+}  // namespace
+
+const char* OutputExtension(OutputFormat format) {
   switch (format) {
     case OutputFormat::kAtom: return "atom";
     case OutputFormat::kRss: return "rss";
@@ -52,6 +53,15 @@ const char* Extension(OutputFormat format) {
   }
   return "";
 }
+
+std::string OutputPath(std::string_view name, OutputFormat format,
+                       std::optional<std::int64_t> page) {
+  std::string path = "/feeds/" + std::string(name);
+  if (page) path += "/archive/" + std::to_string(*page);
+  return path + "." + OutputExtension(format);
+}
+
+namespace {
 
 feeds::ItemOrigin OriginOf(const storage::StoredEntry& copy,
                            const std::unordered_map<storage::FeedId, storage::FeedRecord>& feeds) {
@@ -63,40 +73,6 @@ feeds::ItemOrigin OriginOf(const storage::StoredEntry& copy,
   }
   if (copy.entry.link) origin.entry_link = feeds::StripTrackingParameters(*copy.entry.link);
   return origin;
-}
-
-// Writes `bytes` to dir/name through a temporary file and rename(2), so readers of the folder
-// only ever see a complete old or a complete new file.
-Result<void> WriteAtomically(const std::filesystem::path& dir, const std::string& name,
-                             const std::string& bytes) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Fail("create " + dir.string() + ": " + ec.message());
-  const auto final_path = dir / name;
-  const auto temp_path = dir / ("." + name + ".tmp");
-  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Fail("open " + temp_path.string() + ": " + std::strerror(errno));
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const auto n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string cause = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp_path.c_str());
-      return Fail("write " + temp_path.string() + ": " + cause);
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp_path.c_str());
-    return Fail("sync " + temp_path.string() + ": " + std::strerror(errno));
-  }
-  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    ::unlink(temp_path.c_str());
-    return Fail("rename to " + final_path.string() + ": " + std::strerror(errno));
-  }
-  return Ok();
 }
 
 }  // namespace
@@ -130,7 +106,7 @@ void OutputService::Invalidate() {
 }
 
 void OutputService::ScheduleWrite() {
-  if (settings_.public_dir.empty() || write_scheduled_) return;
+  if ((settings_.public_dir.empty() && settings_.websub_hub.empty()) || write_scheduled_) return;
   write_scheduled_ = true;
   // Coalesce a burst of ingests into one rewrite.
   write_timer_.expires_after(std::chrono::seconds(1));
@@ -148,11 +124,20 @@ void OutputService::ScheduleWrite() {
   });
 }
 
-boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
+boost::asio::awaitable<Result<std::int64_t>> OutputService::ArchivePages(
     const config::OutputConfig& output) {
+  auto selection = co_await Select(output);
+  if (!selection) co_return Unexpected(selection.error());
+  auto count = co_await reader_.Call(&storage::Store::CountOutputStories, selection->first);
+  if (!count) co_return Unexpected(count.error());
+  co_return *count / kArchivePageSize;
+}
+
+boost::asio::awaitable<Result<std::pair<storage::OutputSelection, OutputService::FeedsById>>>
+OutputService::Select(const config::OutputConfig& output) {
   auto feeds = co_await reader_.Call(&storage::Store::ListFeeds);
   if (!feeds) co_return Unexpected(feeds.error());
-  std::unordered_map<storage::FeedId, storage::FeedRecord> by_id;
+  FeedsById by_id;
   storage::OutputSelection selection;
   for (auto& feed : *feeds) {
     if (std::find(output.feeds.begin(), output.feeds.end(), feed.url) != output.feeds.end()) {
@@ -165,23 +150,59 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
   selection.query = output.query;
   selection.limit = output.limit;
   selection.window = output.window;
-  auto rows = co_await reader_.Call(&storage::Store::SelectOutput, selection);
+  co_return std::pair{std::move(selection), std::move(by_id)};
+}
+
+boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
+    const config::OutputConfig& output, std::optional<std::int64_t> page) {
+  auto selected = co_await Select(output);
+  if (!selected) co_return Unexpected(selected.error());
+  auto& [selection, by_id] = *selected;
+  auto count = co_await reader_.Call(&storage::Store::CountOutputStories, selection);
+  if (!count) co_return Unexpected(count.error());
+  const std::int64_t full_pages = *count / kArchivePageSize;
+  if (page && (*page < 0 || *page >= full_pages)) co_return Fail("no such archive page");
+  Result<std::vector<storage::OutputRow>> rows = std::vector<storage::OutputRow>{};
+  if (page) {
+    rows = co_await reader_.Call(&storage::Store::SelectOutputPage, selection, *page,
+                                 kArchivePageSize);
+  } else {
+    rows = co_await reader_.Call(&storage::Store::SelectOutput, selection);
+  }
   if (!rows) co_return Unexpected(rows.error());
+  std::vector<storage::EntryId> ids;
+  for (const auto& row : *rows) ids.push_back(row.entry.id);
+  auto edits = co_await reader_.Call(&storage::Store::EntryEditTimes, ids);
+  if (!edits) co_return Unexpected(edits.error());
+  const std::unordered_map<storage::EntryId, Timestamp> edited(edits->begin(), edits->end());
 
   feeds::OutputDocument document;
   document.name = output.name;
   document.title = output.title.empty() ? output.name : output.title;
   const std::string base = settings_.base_url;
+  // One id for the output's current document and all its archives (RFC 5005 section 4).
   document.id = base.empty() ? "urn:feedd:output:" + output.name
-                             : base + "/feeds/" + output.name + ".atom";
-  document.html_url = base.empty() ? "" : base + "/feeds/" + output.name + ".html";
-  document.hub_url = settings_.websub_hub;
+                             : base + OutputPath(output.name, OutputFormat::kAtom, std::nullopt);
+  document.html_url = base.empty() ? "" : base + OutputPath(output.name, OutputFormat::kHtml,
+                                                            std::nullopt);
+  document.hub_url = page ? "" : settings_.websub_hub;
+  document.is_archive = page.has_value();
+  const std::int64_t prev = page ? *page - 1 : full_pages - 1;
+  if (prev >= 0 && !base.empty()) {
+    // The format is filled in per rendering (Render): the archive page in the same format.
+    document.prev_archive_url = base + "/feeds/" + output.name + "/archive/" +
+                                std::to_string(prev);
+  }
   document.updated = Timestamp{};
   for (auto& row : *rows) {
     feeds::OutputItem item;
     item.id = "urn:feedd:story:" + std::to_string(row.entry.story_id);
     item.published = row.entry.entry.published.value_or(row.entry.fetched);
     item.updated = row.entry.entry.updated.value_or(item.published);
+    // An edit to the source shows as `updated`, even when the source says nothing of it.
+    if (auto found = edited.find(row.entry.id); found != edited.end()) {
+      item.updated = std::max(item.updated, found->second);
+    }
     item.origin = OriginOf(row.entry, by_id);
     for (const auto& copy : row.also_in) item.also_in.push_back(OriginOf(copy, by_id));
     item.entry = std::move(row.entry.entry);
@@ -193,47 +214,67 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
   co_return document;
 }
 
-boost::asio::awaitable<std::optional<RenderedOutput>> OutputService::Render(std::string name,
-                                                                            OutputFormat format) {
+boost::asio::awaitable<std::optional<RenderedOutput>> OutputService::Render(
+    std::string name, OutputFormat format, std::optional<std::int64_t> page) {
   const auto found = std::find_if(settings_.outputs.begin(), settings_.outputs.end(),
                                   [&](const auto& output) { return output.name == name; });
   if (found == settings_.outputs.end()) co_return std::nullopt;
+  if (page && format == OutputFormat::kHtml) co_return std::nullopt;
   const std::uint64_t generation = generation_;
-  auto document = co_await Build(*found);
+  // A copy: a reload may replace settings_ while this coroutine waits on storage.
+  const config::OutputConfig output = *found;
+  auto document = co_await Build(output, page);
   if (!document) {
-    spdlog::error("output {}: {}", name, document.error().message);
+    if (!page) spdlog::error("output {}: {}", name, document.error().message);
     co_return std::nullopt;
   }
-  if (!settings_.base_url.empty()) {
-    document->self_url = settings_.base_url + "/feeds/" + name + "." + Extension(format);
+  const std::string base = settings_.base_url;
+  if (!base.empty()) {
+    document->self_url = base + OutputPath(name, format, page);
+    if (page) document->current_url = base + OutputPath(name, format, std::nullopt);
   }
-  const std::string base = settings_.base_url + "/feeds/" + name;
+  if (document->prev_archive_url) {
+    *document->prev_archive_url += std::string(".") + OutputExtension(format);
+  }
+  const std::string feed_base = base + "/feeds/" + name;
   RenderedOutput rendered;
   rendered.content_type = ContentType(format);
   rendered.last_modified = feeds::FormatHttpDate(document->updated);
+  rendered.cache_control = std::string(page ? kArchiveCacheControl : kCurrentCacheControl);
   // `document` lives in this frame, suspended until rendering returns.
-  auto render = [&document, format, base]() {
+  auto render = [&document, format, feed_base]() {
     switch (format) {
       case OutputFormat::kAtom: return feeds::RenderAtom(*document);
       case OutputFormat::kRss: return feeds::RenderRss(*document);
       case OutputFormat::kJson: return feeds::RenderJsonFeed(*document);
       case OutputFormat::kHtml: break;
     }
-    return feeds::RenderHtmlPage(*document, base + ".atom", base + ".rss", base + ".json");
+    return feeds::RenderHtmlPage(*document, feed_base + ".atom", feed_base + ".rss",
+                                 feed_base + ".json");
   };
   rendered.body = co_await RunOn(cpu_, std::move(render));
   rendered.etag = BodyEtag(rendered.body);
-  if (generation == generation_) cache_[{name, format}] = {generation, rendered};
+  if (generation == generation_) cache_[{name, format, page.value_or(-1)}] = {generation, rendered};
   co_return rendered;
 }
 
 boost::asio::awaitable<std::optional<RenderedOutput>> OutputService::Get(std::string name,
                                                                          OutputFormat format) {
-  if (auto cached = cache_.find({name, format});
+  if (auto cached = cache_.find({name, format, -1});
       cached != cache_.end() && cached->second.first == generation_) {
     co_return cached->second.second;
   }
-  co_return co_await Render(std::move(name), format);
+  co_return co_await Render(std::move(name), format, std::nullopt);
+}
+
+boost::asio::awaitable<std::optional<RenderedOutput>> OutputService::GetArchive(
+    std::string name, OutputFormat format, std::int64_t page) {
+  if (page < 0) co_return std::nullopt;
+  if (auto cached = cache_.find({name, format, page});
+      cached != cache_.end() && cached->second.first == generation_) {
+    co_return cached->second.second;
+  }
+  co_return co_await Render(std::move(name), format, page);
 }
 
 boost::asio::awaitable<RenderedOutput> OutputService::Index() {
@@ -253,35 +294,8 @@ boost::asio::awaitable<RenderedOutput> OutputService::Index() {
   rendered.content_type = ContentType(OutputFormat::kHtml);
   rendered.body = feeds::RenderHtmlIndex(links, "feedd");
   rendered.etag = BodyEtag(rendered.body);
+  rendered.cache_control = std::string(kCurrentCacheControl);
   co_return rendered;
-}
-
-boost::asio::awaitable<void> OutputService::WriteFiles() {
-  if (settings_.public_dir.empty()) co_return;
-  // One writer at a time (they share temporary file names); a request that arrives while
-  // writing makes the running writer go round once more.
-  if (writing_) {
-    rewrite_pending_ = true;
-    co_return;
-  }
-  writing_ = true;
-  do {
-    rewrite_pending_ = false;
-    for (const auto& output : settings_.outputs) {
-      for (const auto format : {OutputFormat::kAtom, OutputFormat::kRss, OutputFormat::kJson}) {
-        auto rendered = co_await Get(output.name, format);
-        if (!rendered) continue;
-        const std::string file = output.name + "." + Extension(format);
-        const auto dir = settings_.public_dir;
-        auto write = [dir, file, body = rendered->body]() {
-          return WriteAtomically(dir, file, body);
-        };
-        auto written = co_await RunOn(cpu_, std::move(write));
-        if (!written) spdlog::error("outputs: {}", written.error().message);
-      }
-    }
-  } while (rewrite_pending_);
-  writing_ = false;
 }
 
 }  // namespace feedd::daemon

@@ -1,6 +1,7 @@
 // Merged outputs: selects each configured output's stories from storage, renders them
-// (Atom, RSS, JSON Feed, HTML) and caches the bytes until entries change; also writes them to
-// the public folder with atomic renames. Lives on the io thread; rendering runs on the CPU pool.
+// (Atom, RSS, JSON Feed, HTML) and caches the bytes until entries change; pages history as
+// RFC 5005 archives; writes it all to the public folder with atomic renames and pings a WebSub
+// hub when an output changes. Lives on the io thread; rendering runs on the CPU pool.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -11,12 +12,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "feedd/config/config.h"
 #include "feedd/feeds/render.h"
 #include "store_worker.h"
+#include "websub.h"
 
 namespace feedd::daemon {
 
@@ -27,7 +31,12 @@ struct RenderedOutput {
   std::string content_type;
   std::string etag;           // strong, quoted: a hash of the body
   std::string last_modified;  // HTTP-date of the newest item
+  std::string cache_control;  // the Cache-Control value to serve it with
 };
+
+// Stories per RFC 5005 archive page, counted from the oldest: page N holds stories
+// [N * kArchivePageSize, (N + 1) * kArchivePageSize). Changing it renumbers every archive.
+inline constexpr int kArchivePageSize = 50;
 
 struct OutputSettings {
   std::vector<config::OutputConfig> outputs;
@@ -38,6 +47,11 @@ struct OutputSettings {
 
 // "atom" -> kAtom, ...; nullopt for anything else.
 std::optional<OutputFormat> OutputFormatFromExtension(std::string_view extension);
+// kAtom -> "atom", ...
+const char* OutputExtension(OutputFormat format);
+// The public path: "/feeds/NAME.atom", or "/feeds/NAME/archive/N.atom" for archive page N.
+std::string OutputPath(std::string_view name, OutputFormat format,
+                       std::optional<std::int64_t> page);
 
 class OutputService {
  public:
@@ -52,17 +66,35 @@ class OutputService {
 
   // nullopt: no output of that name.
   boost::asio::awaitable<std::optional<RenderedOutput>> Get(std::string name, OutputFormat format);
+  // Archive page `page` (RFC 5005) of an output: nullopt unless the output exists and the page
+  // is complete (only complete pages are archives; they never change after).
+  boost::asio::awaitable<std::optional<RenderedOutput>> GetArchive(std::string name,
+                                                                   OutputFormat format,
+                                                                   std::int64_t page);
   boost::asio::awaitable<RenderedOutput> Index();
 
-  // Writes every output to the public folder now (atomic renames). Logs failures.
+  // Writes every output (and archive pages not yet on disk) to the public folder now, atomic
+  // renames; then pings the WebSub hub, when configured, for outputs whose bytes changed since
+  // the last look. Logs failures. (output_service_files.cc)
   boost::asio::awaitable<void> WriteFiles();
 
   const std::vector<config::OutputConfig>& Outputs() const { return settings_.outputs; }
 
  private:
-  boost::asio::awaitable<Result<feeds::OutputDocument>> Build(const config::OutputConfig& output);
+  using FeedsById = std::unordered_map<storage::FeedId, storage::FeedRecord>;
+  // The storage selection of an output, and every feed by id (for the items' origins).
+  // `output` as for Build.
+  boost::asio::awaitable<Result<std::pair<storage::OutputSelection, FeedsById>>> Select(
+      const config::OutputConfig& output);
+  // Current document (no `page`) or archive page `page`, which must be complete. `output`:
+  // the caller's copy, kept alive by the awaiting caller's frame.
+  boost::asio::awaitable<Result<feeds::OutputDocument>> Build(const config::OutputConfig& output,
+                                                             std::optional<std::int64_t> page);
   boost::asio::awaitable<std::optional<RenderedOutput>> Render(std::string name,
-                                                               OutputFormat format);
+                                                               OutputFormat format,
+                                                               std::optional<std::int64_t> page);
+  // Complete archive pages of an output's selection; `output` as for Build.
+  boost::asio::awaitable<Result<std::int64_t>> ArchivePages(const config::OutputConfig& output);
   void ScheduleWrite();
 
   boost::asio::any_io_executor io_;
@@ -70,11 +102,16 @@ class OutputService {
   StoreWorker& reader_;
   OutputSettings settings_;
   std::uint64_t generation_ = 1;
-  std::map<std::pair<std::string, OutputFormat>, std::pair<std::uint64_t, RenderedOutput>> cache_;
+  // (name, format, archive page or -1 for the current document) -> (generation, bytes)
+  std::map<std::tuple<std::string, OutputFormat, std::int64_t>,
+           std::pair<std::uint64_t, RenderedOutput>>
+      cache_;
+  std::map<std::pair<std::string, OutputFormat>, std::string> seen_etags_;  // for WebSub
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;
   bool writing_ = false;
   bool rewrite_pending_ = false;
+  WebSubPublisher websub_;  // last: its thread stops first
 };
 
 }  // namespace feedd::daemon

@@ -48,7 +48,8 @@ HttpResponse Represent(const HttpRequest& request, const RenderedOutput& rendere
   if (gzip) etag.insert(etag.size() - 1, "-gz");
   response.headers.emplace_back("ETag", etag);
   response.headers.emplace_back("Vary", "Accept-Encoding");
-  response.headers.emplace_back("Cache-Control", "public, max-age=60");
+  response.headers.emplace_back(
+      "Cache-Control", rendered.cache_control.empty() ? "public, max-age=60" : rendered.cache_control);
   if (!rendered.last_modified.empty()) {
     response.headers.emplace_back("Last-Modified", rendered.last_modified);
   }
@@ -85,6 +86,31 @@ std::optional<std::pair<std::string, std::string>> ParseOutputPath(std::string_v
   return std::pair{std::string(name), std::string(extension)};
 }
 
+std::optional<ArchivePath> ParseArchivePath(std::string_view path) {
+  // "/feeds/NAME/archive/N.EXT": NAME as in ParseOutputPath, N decimal without leading zeros.
+  constexpr std::string_view kPrefix = "/feeds/";
+  constexpr std::string_view kMiddle = "/archive/";
+  if (path.rfind(kPrefix, 0) != 0) return std::nullopt;
+  const std::string_view rest = path.substr(kPrefix.size());
+  const auto middle = rest.find(kMiddle);
+  if (middle == std::string_view::npos || middle == 0 || middle > 64) return std::nullopt;
+  const std::string_view name = rest.substr(0, middle);
+  if (!std::all_of(name.begin(), name.end(), IsNameChar)) return std::nullopt;
+  const std::string_view file = rest.substr(middle + kMiddle.size());
+  const auto dot = file.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 12) return std::nullopt;
+  const std::string_view number = file.substr(0, dot);
+  if (number.size() > 1 && number[0] == '0') return std::nullopt;
+  std::int64_t page = 0;
+  for (const char c : number) {
+    if (c < '0' || c > '9') return std::nullopt;
+    page = page * 10 + (c - '0');
+  }
+  const auto format = OutputFormatFromExtension(file.substr(dot + 1));
+  if (!format || *format == OutputFormat::kHtml) return std::nullopt;
+  return ArchivePath{std::string(name), *format, page};
+}
+
 boost::asio::awaitable<HttpResponse> PublicApi::Handle(HttpRequest request) {
   if (request.method != "GET" && request.method != "HEAD") {
     HttpResponse refused = TextResponse(405, "only GET and HEAD are allowed here\n");
@@ -98,6 +124,9 @@ boost::asio::awaitable<HttpResponse> PublicApi::Handle(HttpRequest request) {
     response.headers.emplace_back("Cache-Control", "no-store");
   } else if (path == "/" || path == "/index.html") {
     response = Represent(request, co_await outputs_.Index());
+  } else if (auto archive = ParseArchivePath(path)) {
+    auto rendered = co_await outputs_.GetArchive(archive->name, archive->format, archive->page);
+    response = rendered ? Represent(request, *rendered) : TextResponse(404, "no such archive\n");
   } else if (auto output = ParseOutputPath(path)) {
     auto rendered = co_await outputs_.Get(output->first,
                                           *OutputFormatFromExtension(output->second));

@@ -1,0 +1,144 @@
+// OutputService's side effects after entries change: the public folder (atomic renames, so a
+// static server or a crash only ever leaves complete files) and WebSub publish pings.
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "output_service.h"
+#include "run_on.h"
+
+namespace feedd::daemon {
+namespace {
+
+// Writes `bytes` to dir/name through a temporary file, fsync and rename(2), so readers of the
+// folder only ever see a complete old or a complete new file.
+Result<void> WriteAtomically(const std::filesystem::path& dir, const std::string& name,
+                             const std::string& bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Fail("create " + dir.string() + ": " + ec.message());
+  const auto final_path = dir / name;
+  const auto temp_path = dir / ("." + name + ".tmp");
+  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Fail("open " + temp_path.string() + ": " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const auto n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string cause = std::strerror(errno);
+      ::close(fd);
+      ::unlink(temp_path.c_str());
+      return Fail("write " + temp_path.string() + ": " + cause);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(temp_path.c_str());
+    return Fail("sync " + temp_path.string() + ": " + std::strerror(errno));
+  }
+  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
+    ::unlink(temp_path.c_str());
+    return Fail("rename to " + final_path.string() + ": " + std::strerror(errno));
+  }
+  return Ok();
+}
+
+// Temporary files a killed writer left (".NAME.atom.tmp"), in `dir` and its archive folders.
+// Only this writer makes them, and it runs one at a time, so none is in use here.
+void RemoveStaleTemporaries(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() > 2) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    const std::string name = it->path().filename().string();
+    if (name.size() > 5 && name.front() == '.' && name.ends_with(".tmp") &&
+        it->is_regular_file(ec)) {
+      std::error_code ignored;
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
+}
+
+constexpr OutputFormat kFeedFormats[] = {OutputFormat::kAtom, OutputFormat::kRss,
+                                         OutputFormat::kJson};
+
+}  // namespace
+
+boost::asio::awaitable<void> OutputService::WriteFiles() {
+  // One writer at a time (they share temporary file names); a request that arrives while
+  // writing makes the running writer go round once more.
+  if (writing_) {
+    rewrite_pending_ = true;
+    co_return;
+  }
+  writing_ = true;
+  do {
+    rewrite_pending_ = false;
+    const auto dir = settings_.public_dir;
+    const std::string hub = settings_.websub_hub;
+    if (!dir.empty()) {
+      auto clean = [dir]() {
+        RemoveStaleTemporaries(dir);
+        return true;
+      };
+      co_await RunOn(cpu_, std::move(clean));
+    }
+    // Copies: a reload may replace settings_ while this coroutine waits.
+    const std::vector<config::OutputConfig> outputs = settings_.outputs;
+    const std::string base_url = settings_.base_url;
+    for (const auto& output : outputs) {
+      std::vector<std::string> changed_topics;
+      for (const auto format : kFeedFormats) {
+        auto rendered = co_await Get(output.name, format);
+        if (!rendered) continue;
+        // WebSub: the first look only records; later changes of the bytes are published.
+        auto& seen = seen_etags_[{output.name, format}];
+        if (!seen.empty() && seen != rendered->etag && !base_url.empty()) {
+          changed_topics.push_back(base_url +
+                                   OutputPath(output.name, format, std::nullopt));
+        }
+        seen = rendered->etag;
+        if (dir.empty()) continue;
+        const std::string file = output.name + "." + OutputExtension(format);
+        auto write = [dir, file, body = rendered->body]() {
+          return WriteAtomically(dir, file, body);
+        };
+        auto written = co_await RunOn(cpu_, std::move(write));
+        if (!written) spdlog::error("outputs: {}", written.error().message);
+      }
+      if (!hub.empty() && !changed_topics.empty()) websub_.Publish(hub, changed_topics);
+      if (dir.empty()) continue;
+      // Archive pages never change once complete: write the ones not on disk yet.
+      auto pages = co_await ArchivePages(output);
+      if (!pages) {
+        spdlog::error("output {}: {}", output.name, pages.error().message);
+        continue;
+      }
+      const auto archive_dir = dir / output.name / "archive";
+      for (std::int64_t page = 0; page < *pages; ++page) {
+        for (const auto format : kFeedFormats) {
+          const std::string file = std::to_string(page) + "." + OutputExtension(format);
+          std::error_code ec;
+          if (std::filesystem::exists(archive_dir / file, ec)) continue;
+          auto rendered = co_await GetArchive(output.name, format, page);
+          if (!rendered) continue;
+          auto write = [archive_dir, file, body = rendered->body]() {
+            return WriteAtomically(archive_dir, file, body);
+          };
+          auto written = co_await RunOn(cpu_, std::move(write));
+          if (!written) spdlog::error("outputs: {}", written.error().message);
+        }
+      }
+    }
+  } while (rewrite_pending_);
+  writing_ = false;
+}
+
+}  // namespace feedd::daemon
