@@ -11,6 +11,7 @@
 #include "feedd/storage/sqlite_store.h"
 #include "redact.h"
 #include "systemd_notify.h"
+#include "version.h"
 
 namespace feedd::daemon {
 namespace {
@@ -30,6 +31,7 @@ FetcherLimits LimitsFrom(const config::FetchConfig& fetch) {
   limits.total_timeout = fetch.timeout;
   limits.max_body_bytes = fetch.max_body_bytes;
   limits.max_redirects = fetch.max_redirects;
+  limits.host_spacing = fetch.host_spacing;
   limits.user_agent = fetch.user_agent;
   return limits;
 }
@@ -85,6 +87,7 @@ std::unique_ptr<Daemon> Daemon::Create(config::Config config, StartupError& erro
   }
   std::unique_ptr<Daemon> daemon(
       new Daemon(std::move(config), std::move(*writer), std::move(*reader)));
+  RaiseOpenFileLimit();
   if (auto listening = daemon->Listen(); !listening) {
     error = {kExitUnavailable, listening.error().message};
     return nullptr;
@@ -103,17 +106,42 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
       outputs_(io_.get_executor(), cpu_.get_executor(), reader_, OutputSettingsFrom(config_)),
       updater_(fetcher_, writer_, cpu_.get_executor(),
                ScheduleBounds{config_.fetch.min_interval, config_.fetch.max_interval},
-               [this] { outputs_.Invalidate(); }),
+               [this] {
+                 outputs_.Invalidate();
+                 entry_stream_.Notify();
+               }),
       scheduler_(io_.get_executor(), updater_),
+      entry_stream_(io_.get_executor(), /*max_followers=*/64),
+      maintenance_(io_.get_executor(), writer_,
+                   [this] {
+                     outputs_.Invalidate();
+                     entry_stream_.Notify();
+                   }),
       control_api_(ControlContext{reader_, writer_, scheduler_, fetcher_,
                                   [this] { outputs_.Invalidate(); },
                                   [this] {
                                     return public_server_ ? public_server_->LocalAddress()
                                                           : std::string();
                                   },
-                                  started_}),
+                                  started_, &outputs_, &entry_stream_,
+                                  config_.storage.path}),
       public_api_(outputs_),
-      signals_(io_, SIGTERM, SIGINT, SIGHUP) {}
+      watchdog_(io_.get_executor(), WatchdogInterval()),
+      status_(io_.get_executor(), reader_, std::chrono::seconds(15)),
+      signals_(io_, SIGTERM, SIGINT, SIGHUP) {
+  updater_.SetMetrics(&metrics_);
+  control_api_.SetMetricsSource([this] {
+    LiveGauges gauges;
+    gauges.scheduled_feeds = scheduler_.Scheduled();
+    gauges.updates_in_flight = scheduler_.InFlight();
+    const FetcherStats fetches = fetcher_.Stats();
+    gauges.fetches_in_flight = fetches.in_flight;
+    gauges.fetches_queued = fetches.queued;
+    gauges.uptime_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    return RenderPrometheus(metrics_.Snapshot(), gauges, Version());
+  });
+}
 
 Daemon::~Daemon() {
   control_server_.reset();
@@ -125,10 +153,13 @@ Result<void> Daemon::Listen() {
   socket.path = config_.control.socket;
   socket.mode = config_.control.mode;
   socket.group = config_.control.group;
-  auto control = HttpServer::ListenUnix(
-      io_.get_executor(), socket,
-      [this](HttpRequest request) { return control_api_.Handle(std::move(request)); },
-      HttpServerLimits{});
+  auto handler = [this](HttpRequest request) { return control_api_.Handle(std::move(request)); };
+  // Socket activation (feedd.socket): systemd already listens; control.socket is not bound.
+  std::string activation_problem;
+  const auto passed = ListenedUnixSocket(activation_problem);
+  if (!activation_problem.empty()) spdlog::warn("socket activation: {}", activation_problem);
+  auto control = passed ? HttpServer::AdoptUnix(io_.get_executor(), *passed, handler, HttpServerLimits{})
+                        : HttpServer::ListenUnix(io_.get_executor(), socket, handler, HttpServerLimits{});
   if (!control) return Unexpected(control.error());
   control_server_ = std::move(*control);
 
@@ -148,15 +179,34 @@ Result<void> Daemon::Listen() {
   return Ok();
 }
 
+storage::RetentionPolicy Daemon::Retention() const {
+  std::optional<std::chrono::seconds> widest;
+  for (const auto& output : config_.outputs) {
+    if (output.window && (!widest || *output.window > *widest)) widest = output.window;
+  }
+  return RetentionFrom(config_.storage.keep_entries, config_.storage.keep_age, widest);
+}
+
 asio::awaitable<void> Daemon::LoadFeeds() {
-  for (const auto& declared : config_.feeds) {
-    storage::NewFeed feed{declared.url, std::nullopt, declared.tags};
-    if (!declared.title.empty()) feed.title = declared.title;
-    auto added = co_await writer_.Call(&storage::Store::AddFeed, feed);
-    if (!added) {
-      spdlog::error("config feed {}: {}", RedactUrl(declared.url), added.error().message);
-    } else if (added->created) {
-      spdlog::info("feed {} added from the config: {}", added->feed.id, RedactUrl(declared.url));
+  // The config's feeds are added, changed or removed; feeds added with feedctl stay.
+  std::vector<storage::NewFeed> declared;
+  for (const auto& feed : config_.feeds) {
+    declared.push_back(storage::NewFeed{feed.url, std::nullopt, feed.tags});
+    if (!feed.title.empty()) declared.back().title = feed.title;
+  }
+  auto synced = co_await writer_.Call(&storage::Store::SyncConfigFeeds, declared);
+  if (!synced) {
+    spdlog::error("config feeds: {}", synced.error().message);
+  } else {
+    for (const auto& feed : synced->added) {
+      spdlog::info("feed {} added from the config: {}", feed.id, RedactUrl(feed.url));
+    }
+    for (const auto& feed : synced->changed) {
+      spdlog::info("feed {} changed by the config: {}", feed.id, RedactUrl(feed.url));
+    }
+    for (const auto id : synced->removed) {
+      scheduler_.Remove(id);
+      spdlog::info("feed {} removed: no longer in the config", id);
     }
   }
   auto feeds = co_await reader_.Call(&storage::Store::ListFeeds);
@@ -183,7 +233,7 @@ asio::awaitable<void> Daemon::LoadFeeds() {
   spdlog::info("{} feeds scheduled", scheduled);
   outputs_.Invalidate();
   NotifyReady();
-  NotifyStatus(std::to_string(scheduled) + " feeds");
+  status_.RefreshSoon();
 }
 
 void Daemon::WaitForSignal() {
@@ -220,11 +270,17 @@ void Daemon::Reload() {
   config_.fetch.min_interval = next->fetch.min_interval;
   config_.fetch.max_interval = next->fetch.max_interval;
   updater_.SetBounds(ScheduleBounds{config_.fetch.min_interval, config_.fetch.max_interval});
+  config_.fetch.per_host = next->fetch.per_host;
+  config_.fetch.host_spacing = next->fetch.host_spacing;
+  fetcher_.SetHostLimits(config_.fetch.per_host, config_.fetch.host_spacing);
   OutputSettings settings = OutputSettingsFrom(config_);
   if (settings.base_url.empty() && public_server_) {
     settings.base_url = "http://" + public_server_->LocalAddress();
   }
   outputs_.Reconfigure(std::move(settings));
+  config_.storage.keep_entries = next->storage.keep_entries;
+  config_.storage.keep_age = next->storage.keep_age;
+  maintenance_.SetRetention(Retention());
   asio::co_spawn(io_, LoadFeeds(), [](std::exception_ptr e) { LogEscaped(e, "reload"); });
   spdlog::info("reloaded {}", config_.source.string());
 }
@@ -233,6 +289,8 @@ void Daemon::BeginShutdown() {
   if (stopping_) return;
   stopping_ = true;
   NotifyStopping();
+  status_.Stop();
+  maintenance_.Stop();
   scheduler_.Stop();
   updater_.Stop();
   if (control_server_) control_server_->Stop();
@@ -263,6 +321,9 @@ int Daemon::Run() {
   }
   spdlog::info("control socket {}", control_server_->LocalAddress());
   scheduler_.Start();
+  watchdog_.Start();
+  status_.Start();
+  maintenance_.Start(MaintenanceSettings{Retention()});
   asio::co_spawn(io_, LoadFeeds(), [](std::exception_ptr e) { LogEscaped(e, "loading feeds"); });
   io_.run();
   writer_.Close();

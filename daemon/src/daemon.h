@@ -12,14 +12,19 @@
 
 #include "control_api.h"
 #include "curl_fetcher.h"
+#include "entry_stream.h"
 #include "feed_updater.h"
 #include "feedd/base/result.h"
 #include "feedd/config/config.h"
 #include "http_server.h"
+#include "maintenance_task.h"
+#include "metrics.h"
 #include "output_service.h"
 #include "public_api.h"
 #include "scheduler.h"
+#include "status_reporter.h"
 #include "store_worker.h"
+#include "watchdog.h"
 
 namespace feedd::daemon {
 
@@ -50,10 +55,13 @@ class Daemon {
   boost::asio::awaitable<void> LoadFeeds();
   void WaitForSignal();
   void Reload();
+  // Retention from the running config (storage.keep_*, the largest output window).
+  storage::RetentionPolicy Retention() const;
   void BeginShutdown();
 
   config::Config config_;
   std::chrono::steady_clock::time_point started_;
+  Metrics metrics_;  // recorded by the updater, read by /metrics
   boost::asio::io_context io_;
   boost::asio::thread_pool cpu_;
   StoreWorker writer_;
@@ -62,10 +70,14 @@ class Daemon {
   OutputService outputs_;
   FeedUpdater updater_;
   Scheduler scheduler_;
+  EntryStream entry_stream_;
+  MaintenanceTask maintenance_;  // index drain, retention, optimize on the writer
   ControlApi control_api_;
   PublicApi public_api_;
   std::unique_ptr<HttpServer> control_server_;
   std::unique_ptr<HttpServer> public_server_;
+  Watchdog watchdog_;       // systemd WATCHDOG=1 from this loop
+  StatusReporter status_;  // systemd STATUS= via the reader worker
   boost::asio::signal_set signals_;
   bool stopping_ = false;
 };

@@ -1,6 +1,5 @@
 // feedd's entry point: arguments, config, logging, then the Daemon. Startup failures exit
 // non-zero with one clear line on stderr (sysexits codes).
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -11,6 +10,8 @@
 #include "curl_handles.h"
 #include "daemon.h"
 #include "feedd/config/config.h"
+#include "log_setup.h"
+#include "systemd_notify.h"
 #include "version.h"
 
 namespace {
@@ -21,19 +22,7 @@ constexpr const char* kUsage =
     "usage: feedd [--config PATH] [--check-config] [--version]\n"
     "  --config PATH    config file (default: $FEEDD_CONFIG, else /etc/feedd/feedd.toml)\n"
     "  --check-config   validate the config file and exit (0 ok, 78 errors)\n"
-    "  --version        print the version and exit\n";
-
-void SetUpLogging(const std::string& level) {
-  auto logger = spdlog::stderr_color_mt("feedd");
-  // Under systemd the journal stamps each line itself.
-  if (std::getenv("JOURNAL_STREAM") != nullptr) {
-    logger->set_pattern("%l: %v");
-  } else {
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  }
-  logger->set_level(spdlog::level::from_str(level));
-  spdlog::set_default_logger(logger);
-}
+    "  --version        print the version (and whether systemd support is built in) and exit\n";
 
 }  // namespace
 
@@ -43,7 +32,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--version") {
-      std::cout << "feedd " << daemon::Version() << '\n';
+      // "+systemd": notify, watchdog and socket activation are built in (tests look for it).
+      std::cout << "feedd " << daemon::Version()
+                << (daemon::HasSystemdSupport() ? " +systemd" : " -systemd") << '\n';
       return 0;
     }
     if (arg == "--help" || arg == "-h") {
@@ -79,7 +70,7 @@ int main(int argc, char** argv) {
     std::cerr << loaded.error().message << '\n';
     return daemon::kExitConfig;
   }
-  SetUpLogging(loaded->log.level);
+  daemon::SetUpLogging(loaded->log.level);
   spdlog::info("feedd {} starting with {}", daemon::Version(), config_path);
 
   daemon::CurlGlobal curl;

@@ -1,0 +1,60 @@
+// Background upkeep of the database on the writer: drains the deferred full-text index every
+// second (search is consistent within seconds), and hourly applies retention and lets SQLite
+// refresh planner statistics and merge index segments. Lives on the io thread.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "feedd/storage/store.h"
+#include "store_worker.h"
+
+namespace feedd::daemon {
+
+struct MaintenanceSettings {
+  storage::RetentionPolicy retention;  // nothing set: retention deletes nothing
+  std::chrono::milliseconds index_period{1000};
+  std::chrono::seconds heavy_period{3600};  // retention and optimize
+  std::chrono::seconds first_heavy{60};     // after start, when the first fetches are done
+};
+
+class MaintenanceTask {
+ public:
+  // `writer` must outlive the task; `on_entries_changed` runs on the io thread after the
+  // index took new entries or retention deleted some (outputs with a query re-render).
+  MaintenanceTask(boost::asio::any_io_executor executor, StoreWorker& writer,
+                  std::function<void()> on_entries_changed);
+
+  void Start(MaintenanceSettings settings);
+  void Stop();
+  // Applies from the next heavy pass (on reload).
+  void SetRetention(storage::RetentionPolicy retention) { settings_.retention = retention; }
+
+ private:
+  boost::asio::awaitable<void> Loop();
+  boost::asio::awaitable<bool> DrainIndex();
+  boost::asio::awaitable<void> HeavyPass();
+  // Logs an error once per distinct message, and the recovery when it goes away.
+  void Report(const std::string& what, const std::string& error);
+
+  boost::asio::any_io_executor executor_;
+  StoreWorker& writer_;
+  std::function<void()> on_entries_changed_;
+  boost::asio::steady_timer timer_;
+  MaintenanceSettings settings_;
+  std::map<std::string, std::string> last_errors_;  // by what: the last error logged
+  bool running_ = false;
+};
+
+// The retention policy from the storage settings; `keep_window` is the largest output
+// window (entries a merged output still shows are never deleted).
+storage::RetentionPolicy RetentionFrom(int keep_entries,
+                                       std::optional<std::chrono::seconds> keep_age,
+                                       std::optional<std::chrono::seconds> keep_window);
+
+}  // namespace feedd::daemon
