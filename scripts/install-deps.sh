@@ -11,14 +11,25 @@ build_deps=(
 )
 # Used only by the tests: the fixture server, output validation and the database CLI.
 test_deps=(python3 sqlite3 libxml2-utils curl)
+# Output validation by real consumers (issue 8): RELAX NG, feedparser, a reader, a browser.
+test_deps+=(jing python3-feedparser newsboat chromium)
 
 # Used only by the fuzz smoke run: clang with libFuzzer and the sanitizer runtimes.
 fuzz_deps=(clang libclang-rt-14-dev)
+# Used only by bench/serve: the load generator and the static server to compare with.
+bench_deps=(wrk nginx-light)
+
+# Used only by the benchmarks in bench/: the peer parser (sfeed), timing and profiling.
+bench_deps+=(sfeed hyperfine valgrind strace)
+# Used only by bench/fetch: nginx serves the feeds, newsboat is the peer fetcher.
+bench_deps+=(nginx-light newsboat)
 
 want=("${build_deps[@]}")
 case "${1:-}" in
   --with-tests) want+=("${test_deps[@]}") ;;
   --with-fuzz) want+=("${fuzz_deps[@]}") ;;
+  --with-bench) want+=("${bench_deps[@]}") ;;
+  --with-bench) want+=("${bench_deps[@]}") ;;
 esac
 
 missing=()
