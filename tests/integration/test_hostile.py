@@ -28,7 +28,18 @@ from harness import (Feedd, LatencyProbe, TestRunner, check, closed_port,  # noq
 
 TIMEOUT_S = 5          # fetch.timeout for the run (F-F1 checks the abort against it)
 RSS_CAP_KIB = 256 * 1024
-LATENCY_P99_MS = 100.0
+LATENCY_P99_MS = 1000.0  # the bar: `feedctl status` answers within a second
+# Under AddressSanitizer the process carries shadow memory and a quarantine of freed blocks
+# (VmHWM only grows across scenarios) and runs several times slower on a shared machine, so
+# there RSS and latency are printed but not checked; the figures come from a plain build.
+
+
+def is_sanitized(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as f:
+            return "libasan" in f.read()
+    except OSError:
+        return False
 
 
 @dataclasses.dataclass
@@ -138,11 +149,12 @@ class Run:
             problems.append(f"want status {sc.expect}, got {feed['status']} ({feed.get('error')})")
         if sc.expect == "error" and feed.get("entries"):
             problems.append(f"partial entries stored: {feed.get('entries')}")
+        measured = not is_sanitized(pid)
         for name in ("control", "healthz"):
-            if lat[name]["failures"] or lat[name]["p99"] > LATENCY_P99_MS:
+            if lat[name]["failures"] or (measured and lat[name]["p99"] > LATENCY_P99_MS):
                 problems.append(f"{name}: p99 {lat[name]['p99']:.0f} ms, "
                                 f"{lat[name]['failures']} failures")
-        if stats.get("VmHWM", 0) > RSS_CAP_KIB:
+        if measured and stats.get("VmHWM", 0) > RSS_CAP_KIB:
             problems.append(f"peak RSS {stats['VmHWM'] // 1024} MiB > 256 MiB")
         if fds_after > self.fd_level + 4:
             problems.append(f"fds {fds_before} -> {fds_after}")

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""F-C7 soak: feedd follows many loopback feeds on an accelerated schedule, a minority of them
+hostile, for a long time; memory, file descriptors and the error rate must stay flat.
+
+    python3 bench/soak/soak.py --feedd build-release/feedd --feedctl build-release/feedctl \
+        [--minutes 30] [--feeds 1000] [--hostile 0.05]
+
+Every 10 s it samples VmRSS and the open descriptors of the daemon (/proc) and the fetch
+outcome counters (/metrics on the control socket); healthy feeds gain entries as it runs, and
+SIGHUP reloads the config every few minutes. After a warm-up (a sixth of the run, at least
+one minute) it reports RSS growth, the descriptor range and the error rate of the first and
+second half of the measured part, and exits non-zero when a bar of RELIABILITY.md is missed:
+RSS growth >= 5% after warm-up (median of the first third of the measured samples against
+the last third), descriptors drifting, or the error rate drifting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import statistics
+import sys
+import time
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "integration"))
+from fixture_server import FixtureServer  # noqa: E402
+from harness import Feedd, proc_stats, unix_http_request  # noqa: E402
+
+# One behaviour per hostile feed, taken in turn: slow, broken, oversized or refusing servers.
+HOSTILE = [
+    {"slow_body_bps": 200.0},
+    {"reset_after": 300},
+    {"truncate": 0.5},
+    {"gzip": "always", "truncate_gzip": 0.5},
+    {"gzip_bomb": 200 * 1024 * 1024},
+    {"endless": True, "endless_bytes": 64 * 1024 * 1024},
+    {"status": 500},
+    {"status": 503, "retry_after": 30},
+    {"status": 429},
+    {"broken_chunking": True, "chunked": True},
+    {"content_length_delta": -200},
+    {"body": b"<html><body>not a feed</body></html>", "content_type": "text/html"},
+    {"body": b"<?xml version='1.0'?><rss><channel><item><title>&bogus; <b></item>"},
+    {"many_headers": 5000},
+]
+
+OUTCOME = re.compile(r'^feedd_fetches_total\{outcome="([^"]+)"\} (\d+)', re.M)
+
+
+def fetch_outcomes(socket_path: str) -> dict[str, int]:
+    try:
+        status, _, body = unix_http_request(socket_path, "/metrics", timeout=10)
+    except OSError:
+        return {}
+    if status != 200:
+        return {}
+    return {name: int(count) for name, count in OUTCOME.findall(body.decode())}
+
+
+def error_rate(before: dict[str, int], after: dict[str, int]) -> tuple[float, int]:
+    delta = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    total = sum(delta.values())
+    good = delta.get("ok", 0) + delta.get("not_modified", 0)
+    return ((total - good) / total if total else 0.0), total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feedd", required=True)
+    parser.add_argument("--feedctl", required=True)
+    parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--hostile", type=float, default=0.05, help="fraction of hostile feeds")
+    parser.add_argument("--interval", default="20s", help="fetch.min_interval (accelerated)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    duration = args.minutes * 60.0
+    warmup = max(60.0, duration / 6)
+    hostile_count = int(args.feeds * args.hostile)
+    # The hostile feeds live on a host of their own (127.0.0.2): a 429 or 503 rightly pauses
+    # every feed of its host, which is per-host politeness, not what this soak measures. The
+    # healthy feeds are spread over four more loopback hosts.
+    servers = [FixtureServer(host=f"127.0.0.{n}") for n in (2, 1, 3, 4, 5)]
+    with Feedd(args.feedd, args.feedctl) as daemon:
+        names = [f"f{i:05d}" for i in range(args.feeds)]
+        server_of: dict[str, FixtureServer] = {}
+        for i, name in enumerate(names):
+            server = servers[0] if i < hostile_count else servers[1 + i % 4]
+            server_of[name] = server
+            server.add_feed(name, 5)
+            if i < hostile_count:
+                server.set_behavior(server.feed_path(name), **HOSTILE[i % len(HOSTILE)])
+        healthy = names[hostile_count:]
+        feeds = [{"url": server_of[name].feed_url(name)} for name in names]
+        fetch = {"min_interval": args.interval, "max_interval": "2m", "host_spacing": "0s",
+                 "per_host": 16, "concurrency": 32, "timeout": "15s",
+                 "connect_timeout": "5s"}
+        daemon.write_config(feeds=feeds, fetch=fetch)
+        daemon.start(timeout=120)
+        pid = daemon.proc.pid
+        print(f"soak: {args.feeds} feeds ({hostile_count} hostile), {args.minutes} min, "
+              f"feedd pid {pid}, workdir {daemon.dir}", flush=True)
+
+        started = time.monotonic()
+        samples: list[tuple[float, int, int, dict[str, int]]] = []
+        next_reload = started + 300
+        while (elapsed := time.monotonic() - started) < duration:
+            if not daemon.running():
+                print("soak: FAIL feedd exited", daemon.log_tail(), sep="\n")
+                return 1
+            for name in rng.sample(healthy, max(1, len(healthy) // 20)):
+                server_of[name].add_entries(name, 1)
+            stats = proc_stats(pid)
+            outcomes = fetch_outcomes(daemon.socket)
+            samples.append((elapsed, stats.get("VmRSS", 0), stats.get("fds", 0), outcomes))
+            if len(samples) % 6 == 0:
+                print(f"  t={elapsed / 60:5.1f} min rss={stats.get('VmRSS', 0) / 1024:6.1f} MiB "
+                      f"fds={stats.get('fds', 0)} fetches={sum(outcomes.values())}", flush=True)
+            if time.monotonic() >= next_reload:
+                daemon.signal(signal.SIGHUP)
+                next_reload += 300
+            time.sleep(10)
+        daemon.stop(timeout=30)
+    for server in servers:
+        server.stop()
+
+    measured = [s for s in samples if s[0] >= warmup and s[3]]
+    if len(measured) < 4:
+        print("soak: FAIL too few samples after warm-up")
+        return 1
+    # Growth is the trend: the median RSS of the last third of the measured samples against
+    # that of the first third. A single peak (a capped body being decoded) is bounded by the
+    # fetch limits and reported apart, as the peak.
+    third = max(1, len(measured) // 3)
+    rss_start = statistics.median(s[1] for s in measured[:third])
+    rss_end = statistics.median(s[1] for s in measured[-third:])
+    rss_peak = max(s[1] for s in measured)
+    growth = (rss_end - rss_start) / rss_start * 100 if rss_start else 0.0
+    fds = [s[2] for s in measured]
+    half = len(measured) // 2
+    rate1, n1 = error_rate(measured[0][3], measured[half][3])
+    rate2, n2 = error_rate(measured[half][3], measured[-1][3])
+    # Hostile feeds back off while healthy ones keep their pace, so a slowly falling error
+    # rate is expected; drift means the rate rising by more than a few points.
+    drift_ok = rate2 <= rate1 + 0.03
+    fd_ok = max(fds) - min(fds) <= 40
+    rss_ok = growth < 5.0
+    verdict = "PASS" if (rss_ok and fd_ok and drift_ok) else "FAIL"
+    print(f"soak: {args.minutes:.0f} min, {args.feeds} feeds ({hostile_count} hostile): "
+          f"median RSS after warm-up {rss_start / 1024:.1f} -> {rss_end / 1024:.1f} MiB "
+          f"({growth:+.1f}%, peak {rss_peak / 1024:.1f} MiB), fds {min(fds)}..{max(fds)}, error rate {rate1:.1%} ({n1} fetches) "
+          f"then {rate2:.1%} ({n2} fetches): {verdict}")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
