@@ -160,24 +160,28 @@ Result<std::vector<OutputRow>> SqliteStore::SelectOutput(const OutputSelection& 
   (*stmt)->Bind(
       JsonArray(std::vector<std::int64_t>(selection.feeds.begin(), selection.feeds.end())),
       JsonArray(selection.tags), oldest, selection.query, selection.limit);
-  for (;;) {
-    auto row = (*stmt)->Step();
-    if (!row) {
-      if (!selection.query.empty()) {
-        return FailAs(what, "search '" + selection.query + "': " + row.error().message);
-      }
-      return FailAs(what, row.error());
+  if (auto read = AppendOutputRows(**stmt, rows); !read) {
+    if (!selection.query.empty()) {
+      return FailAs(what, "search '" + selection.query + "': " + read.error().message);
     }
-    if (!*row) break;
-    StoredEntry entry = ReadStoredEntry(**stmt);
-    const EntryId representative = (*stmt)->Int(kEntryColumnCount);
+    return FailAs(what, read.error());
+  }
+  return rows;
+}
+
+Result<void> AppendOutputRows(Statement& stmt, std::vector<OutputRow>& rows) {
+  for (;;) {
+    auto row = stmt.Step();
+    if (!row) return Unexpected(row.error());
+    if (!*row) return Ok();
+    StoredEntry entry = ReadStoredEntry(stmt);
+    const EntryId representative = stmt.Int(kEntryColumnCount);
     if (entry.id == representative) {
       rows.push_back(OutputRow{std::move(entry), {}});
     } else if (!rows.empty() && rows.back().entry.id == representative) {
       rows.back().also_in.push_back(std::move(entry));
     }
   }
-  return rows;
 }
 
 }  // namespace feedd::storage

@@ -87,18 +87,7 @@ Result<std::vector<OutputRow>> SqliteStore::SelectOutputPage(const OutputSelecti
       JsonArray(std::vector<std::int64_t>(selection.feeds.begin(), selection.feeds.end())),
       JsonArray(selection.tags), std::nullopt, selection.query, page_size,
       page * static_cast<std::int64_t>(page_size));
-  for (;;) {
-    auto row = (*stmt)->Step();
-    if (!row) return FailAs(what, row.error());
-    if (!*row) break;
-    StoredEntry entry = ReadStoredEntry(**stmt);
-    const EntryId representative = (*stmt)->Int(kEntryColumnCount);
-    if (entry.id == representative) {
-      rows.push_back(OutputRow{std::move(entry), {}});
-    } else if (!rows.empty() && rows.back().entry.id == representative) {
-      rows.back().also_in.push_back(std::move(entry));
-    }
-  }
+  if (auto read = AppendOutputRows(**stmt, rows); !read) return FailAs(what, read.error());
   return rows;
 }
 

@@ -87,6 +87,11 @@ inline constexpr std::string_view kEntryColumns =
 inline constexpr int kEntryColumnCount = 17;
 StoredEntry ReadStoredEntry(const Statement& stmt);
 
+// Steps an output query (the entry columns, then the id of the story's representative entry)
+// to its end, appending one OutputRow per story with the story's other copies in `also_in`.
+// Shared by SelectOutput and SelectOutputPage.
+Result<void> AppendOutputRows(Statement& stmt, std::vector<OutputRow>& rows);
+
 // JSON encodings of the model's lists (nullopt for an empty list, so empty costs no bytes).
 std::optional<std::string> AuthorsJson(const std::vector<feeds::Author>& authors);
 std::optional<std::string> CategoriesJson(const std::vector<std::string>& categories);
