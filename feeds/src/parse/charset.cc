@@ -82,6 +82,12 @@ bool ConvertWithIconv(std::string_view bytes, const std::string& from, std::size
   return true;
 }
 
+DecodedDocument Converted(std::string text, std::string encoding) {
+  return {std::move(text), {}, std::move(encoding)};
+}
+
+DecodedDocument Unchanged(std::string_view bytes) { return {std::nullopt, bytes, "utf-8"}; }
+
 std::string DecodeWindows1252(std::string_view bytes) {
   static constexpr char32_t kHigh[32] = {
       0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
@@ -141,18 +147,17 @@ DecodedDocument DecodeInvalidUtf8(std::string_view bytes, std::vector<std::strin
   CountUtf8(bytes, valid, invalid);
   if (invalid > valid) {
     warnings.emplace_back("document is not valid UTF-8; read as windows-1252");
-    return {DecodeWindows1252(bytes), "windows-1252"};
+    return Converted(DecodeWindows1252(bytes), "windows-1252");
   }
   std::string text(bytes);
   RepairUtf8(text);
   warnings.push_back("document has " + std::to_string(invalid) +
                      " invalid UTF-8 byte(s), replaced with U+FFFD");
-  return {std::move(text), "utf-8"};
+  return Converted(std::move(text), "utf-8");
 }
 
 DecodedDocument DecodeAsUtf8(std::string_view bytes, std::vector<std::string>& warnings) {
-  std::string text(bytes);
-  if (!RepairUtf8(text)) return {std::move(text), "utf-8"};
+  if (IsValidUtf8(bytes)) return Unchanged(bytes);
   return DecodeInvalidUtf8(bytes, warnings);
 }
 
@@ -217,7 +222,7 @@ DecodedDocument DecodeToUtf8(std::string_view bytes, std::string_view http_chars
     }
     std::string name = wide;
     LowerAsciiInPlace(name);
-    return {std::move(out), name};
+    return Converted(std::move(out), name);
   }
   if (StartsWith(bytes, "\xEF\xBB\xBF")) return DecodeAsUtf8(bytes.substr(3), warnings);
 
@@ -229,7 +234,7 @@ DecodedDocument DecodeToUtf8(std::string_view bytes, std::string_view http_chars
     encoding = "utf-8";
   }
   if (IsUtf8Name(encoding)) return DecodeAsUtf8(bytes, warnings);
-  if (encoding == "windows-1252") return {DecodeWindows1252(bytes), "windows-1252"};
+  if (encoding == "windows-1252") return Converted(DecodeWindows1252(bytes), "windows-1252");
 
   std::string out;
   std::size_t errors = 0;
@@ -237,15 +242,14 @@ DecodedDocument DecodeToUtf8(std::string_view bytes, std::string_view http_chars
     warnings.push_back("unknown encoding '" + encoding + "'; read as UTF-8");
     return DecodeAsUtf8(bytes, warnings);
   }
-  if (errors == 0) return {std::move(out), encoding};
+  if (errors == 0) return Converted(std::move(out), encoding);
   // The declared encoding does not decode: UTF-8, then windows-1252 (as feedparser does).
-  std::string as_utf8(bytes);
-  if (!RepairUtf8(as_utf8)) {
+  if (IsValidUtf8(bytes)) {
     warnings.push_back("document is not valid " + encoding + "; read as UTF-8");
-    return {std::move(as_utf8), "utf-8"};
+    return Unchanged(bytes);
   }
   warnings.push_back("document is not valid " + encoding + "; read as windows-1252");
-  return {DecodeWindows1252(bytes), "windows-1252"};
+  return Converted(DecodeWindows1252(bytes), "windows-1252");
 }
 
 }  // namespace feedd::feeds::parse

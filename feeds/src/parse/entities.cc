@@ -165,7 +165,7 @@ std::string DecodeEntities(std::string_view text) {
   return out;
 }
 
-bool RewriteUndefinedEntities(std::string& xml) {
+bool RewriteUndefinedEntities(std::string_view xml, std::string& result) {
   std::string out;
   bool changed = false;
   std::size_t copied = 0;  // xml[0, copied) is already in `out` (once changed)
@@ -240,7 +240,7 @@ bool RewriteUndefinedEntities(std::string& xml) {
   }
   if (!changed) return false;
   out.append(view.substr(copied));
-  xml = std::move(out);
+  result = std::move(out);
   return true;
 }
 

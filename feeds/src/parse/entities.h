@@ -24,7 +24,8 @@ std::string DecodeEntities(std::string_view text);
 
 // Prepares an XML document for pugixml: named entities XML does not define become numeric
 // references and a '&' that starts no reference becomes "&amp;". CDATA sections and comments
-// are left alone. Returns false (leaving `xml` untouched) when nothing needed rewriting.
-bool RewriteUndefinedEntities(std::string& xml);
+// are left alone. Returns false (leaving `out` untouched) when nothing needed rewriting, else
+// true with the rewritten document in `out`.
+bool RewriteUndefinedEntities(std::string_view xml, std::string& out);
 
 }  // namespace feedd::feeds::parse

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "parse/categories.h"
 #include "parse/reader.h"
 #include "parse/text.h"
 #include "parse/xml_content.h"
@@ -12,9 +13,8 @@ namespace feedd::feeds::parse {
 namespace {
 
 constexpr int kMaxGroupDepth = 4;
-// Hostile entries with thousands of categories or authors stay cheap (duplicates are found
-// by linear search).
-constexpr std::size_t kMaxCategories = 256;
+// Hostile entries with thousands of authors stay cheap (duplicates are found by linear
+// search, among at most this many).
 constexpr std::size_t kMaxAuthors = 32;
 
 struct HtmlSlot {
@@ -33,7 +33,7 @@ struct EntryDraft {
   HtmlSlot content;
   std::optional<std::string> guid_link;  // a permalink guid, used when there is no link
   std::vector<Author> authors;
-  std::vector<std::string> categories;
+  CategoryList categories;
   std::vector<Enclosure> enclosures;
   std::optional<std::string> thumbnail;
   std::optional<std::string> comments;
@@ -58,14 +58,7 @@ void OfferText(Slot<std::string>& slot, std::string text, int priority) {
   slot.Set(std::move(text), priority);
 }
 
-void AddCategory(EntryDraft& draft, std::string_view raw) {
-  std::string term = CollapseWhitespace(raw);
-  if (term.empty() || draft.categories.size() >= kMaxCategories) return;
-  if (std::find(draft.categories.begin(), draft.categories.end(), term) != draft.categories.end()) {
-    return;
-  }
-  draft.categories.push_back(std::move(term));
-}
+void AddCategory(EntryDraft& draft, std::string_view raw) { draft.categories.Add(raw); }
 
 void AddAuthor(EntryDraft& draft, Author author) {
   if (!author.name && !author.email && !author.uri) return;
@@ -351,7 +344,7 @@ void ReadEntry(const pugi::xml_node& element, const std::string& base, ReadConte
   entry.authors = std::move(draft.authors);
   entry.summary = Sanitised(draft.summary, context.entry_html);
   entry.content = Sanitised(draft.content, context.entry_html);
-  entry.categories = std::move(draft.categories);
+  entry.categories = draft.categories.Take();
   entry.enclosures = std::move(draft.enclosures);
   entry.thumbnail = std::move(draft.thumbnail);
   entry.comments = std::move(draft.comments);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "parse/categories.h"
 #include "parse/reader.h"
 #include "parse/text.h"
 
@@ -81,14 +82,11 @@ Entry ReadItem(const Json& item, const std::string& base, ReadContext& context) 
     entry.content = EntryHtmlValue(EscapeHtml(*text), base, context.entry_html);
   }
   if (auto tags = item.find("tags"); tags != item.end() && tags->is_array()) {
+    CategoryList categories;
     for (const Json& tag : *tags) {
-      if (!tag.is_string()) continue;
-      std::string term = CollapseWhitespace(tag.get_ref<const std::string&>());
-      if (term.empty()) continue;
-      if (std::find(entry.categories.begin(), entry.categories.end(), term) == entry.categories.end()) {
-        entry.categories.push_back(std::move(term));
-      }
+      if (tag.is_string()) categories.Add(tag.get_ref<const std::string&>());
     }
+    entry.categories = categories.Take();
   }
   if (auto attachments = item.find("attachments"); attachments != item.end() && attachments->is_array()) {
     for (const Json& attachment : *attachments) {

@@ -79,29 +79,45 @@ Ns NamespaceFromConventionalPrefix(std::string_view prefix) {
 }
 
 NamespaceScope::NamespaceScope() {
-  bindings_.reserve(32);
-  bindings_.push_back({"", Ns::kNone});
-  bindings_.push_back({"xml", Ns::kXml});
+  undo_.reserve(32);
+  Bind("", Ns::kNone);
+  Bind("xml", Ns::kXml);
+}
+
+void NamespaceScope::Bind(std::string_view prefix, Ns ns) {
+  auto [it, inserted] = bound_.try_emplace(prefix, ns);
+  undo_.push_back({prefix, inserted ? std::nullopt : std::optional<Ns>(it->second)});
+  it->second = ns;
 }
 
 std::size_t NamespaceScope::Enter(const pugi::xml_node& element) {
-  const std::size_t mark = bindings_.size();
+  const std::size_t mark = undo_.size();
   for (pugi::xml_attribute attr = element.first_attribute(); attr; attr = attr.next_attribute()) {
     const char* name = attr.name();
     if (std::strncmp(name, "xmlns", 5) != 0) continue;
     if (name[5] == '\0') {
-      bindings_.push_back({"", NamespaceFromUri(attr.value())});
+      Bind("", NamespaceFromUri(attr.value()));
     } else if (name[5] == ':') {
-      bindings_.push_back({std::string_view(name + 6), NamespaceFromUri(attr.value())});
+      Bind(std::string_view(name + 6), NamespaceFromUri(attr.value()));
     }
   }
   return mark;
 }
 
-Ns NamespaceScope::Lookup(std::string_view prefix) const {
-  for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it) {
-    if (it->prefix == prefix) return it->ns;
+void NamespaceScope::Leave(std::size_t mark) {
+  while (undo_.size() > mark) {
+    const Undo& undo = undo_.back();
+    if (undo.hidden) {
+      bound_[undo.prefix] = *undo.hidden;
+    } else {
+      bound_.erase(undo.prefix);
+    }
+    undo_.pop_back();
   }
+}
+
+Ns NamespaceScope::Lookup(std::string_view prefix) const {
+  if (const auto it = bound_.find(prefix); it != bound_.end()) return it->second;
   return prefix.empty() ? Ns::kNone : NamespaceFromConventionalPrefix(prefix);
 }
 

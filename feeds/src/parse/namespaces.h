@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <pugixml.hpp>
@@ -41,25 +43,31 @@ struct QualifiedName {
 };
 
 // The in-scope prefix bindings while walking down the tree. Push an element's declarations
-// with Enter (returns a mark), resolve names, and Leave(mark) on the way back up.
+// with Enter (returns a mark), resolve names, and Leave(mark) on the way back up. Each
+// operation is O(1) per declaration or name, however many prefixes are in scope (a document
+// declaring thousands of them must not make every element cost thousands of comparisons).
+// The prefixes are views into the document, which must outlive the scope.
 class NamespaceScope {
  public:
   NamespaceScope();
   std::size_t Enter(const pugi::xml_node& element);
-  void Leave(std::size_t mark) { bindings_.resize(mark); }
+  void Leave(std::size_t mark);
   // Makes unprefixed names mean `ns` (Atom documents written without their namespace).
-  void BindDefault(Ns ns) { bindings_.push_back({"", ns}); }
+  void BindDefault(Ns ns) { Bind("", ns); }
   QualifiedName Resolve(const char* qualified_name) const;
   // Resolves an attribute name ("xml:base", "rdf:about"); unprefixed attributes are kNone.
   QualifiedName ResolveAttribute(const char* qualified_name) const;
 
  private:
-  struct Binding {
+  // One binding made, with what it hid, so that Leave can restore it.
+  struct Undo {
     std::string_view prefix;  // "" for the default namespace
-    Ns ns;
+    std::optional<Ns> hidden;
   };
+  void Bind(std::string_view prefix, Ns ns);
   Ns Lookup(std::string_view prefix) const;
-  std::vector<Binding> bindings_;
+  std::unordered_map<std::string_view, Ns> bound_;
+  std::vector<Undo> undo_;
 };
 
 }  // namespace feedd::feeds::parse

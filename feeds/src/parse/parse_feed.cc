@@ -17,19 +17,17 @@ namespace {
 Result<ParseResult> ParseDecoded(std::string_view document, const ParseOptions& options) {
   ParseResult result;
   if (parse::TrimView(document).empty()) return Fail("not a feed: empty document");
-  parse::DecodedDocument decoded = parse::DecodeToUtf8(document, options.http_charset, result.warnings);
-  if (parse::TrimView(decoded.utf8).empty()) return Fail("not a feed: empty document");
+  const parse::DecodedDocument decoded =
+      parse::DecodeToUtf8(document, options.http_charset, result.warnings);
+  const std::string_view utf8 = decoded.Utf8();
+  if (parse::TrimView(utf8).empty()) return Fail("not a feed: empty document");
   std::string error;
-  if (parse::LooksLikeJson(decoded.utf8)) {
-    if (!parse::ReadJsonFeed(decoded.utf8, options, result, error)) return Fail(error);
+  if (parse::LooksLikeJson(utf8)) {
+    if (!parse::ReadJsonFeed(utf8, options, result, error)) return Fail(error);
     return result;
   }
-  const bool html = LooksLikeHtml(decoded.utf8);
-  auto fresh_copy = [&] {
-    std::vector<std::string> repeated;  // the same warnings again
-    return parse::DecodeToUtf8(document, options.http_charset, repeated).utf8;
-  };
-  auto tree = parse::LoadXml(std::move(decoded.utf8), fresh_copy, result.warnings);
+  const bool html = LooksLikeHtml(utf8);
+  auto tree = parse::LoadXml(utf8, result.warnings);
   if (!parse::ReadXmlFeed(tree->doc, options, result, error)) {
     if (html) return Fail("not a feed: HTML page");
     if (!tree->well_formed && !tree->doc.document_element()) {

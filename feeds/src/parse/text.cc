@@ -260,7 +260,10 @@ void ReplaceC1Controls(std::string& text) {
   text = std::move(out);
 }
 
-bool RepairUtf8(std::string& text) {
+namespace {
+
+// The length of the valid UTF-8 prefix of `text`.
+std::size_t ValidUtf8Prefix(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     // ASCII runs eight bytes at a time.
@@ -276,6 +279,15 @@ bool RepairUtf8(std::string& text) {
     if (n == 0) break;
     i += n;
   }
+  return i;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) { return ValidUtf8Prefix(text) == text.size(); }
+
+bool RepairUtf8(std::string& text) {
+  std::size_t i = ValidUtf8Prefix(text);
   if (i == text.size()) return false;
   std::string out(text, 0, i);
   out.reserve(text.size() + 16);

@@ -40,4 +40,7 @@ void ReplaceC1Controls(std::string& text);
 // Replaces invalid UTF-8 by U+FFFD. Returns true when something was replaced.
 bool RepairUtf8(std::string& text);
 
+// True when `text` is valid UTF-8 (what RepairUtf8 would leave unchanged).
+bool IsValidUtf8(std::string_view text);
+
 }  // namespace feedd::feeds::parse

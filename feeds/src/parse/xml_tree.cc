@@ -20,7 +20,7 @@ constexpr unsigned kParseOptions =
 constexpr int kMaxRepairs = 24;
 
 pugi::xml_parse_result ParseInPlace(XmlTree& tree) {
-  return tree.doc.load_buffer_inplace(tree.buffer.data(), tree.buffer.size(), kParseOptions,
+  return tree.doc.load_buffer_inplace(tree.buffer.Data(), tree.buffer.Size(), kParseOptions,
                                       pugi::encoding_utf8);
 }
 
@@ -64,38 +64,44 @@ bool Repair(std::string& text, const pugi::xml_parse_result& result, std::ptrdif
 
 // An XML declaration after whitespace or a comment is an error for pugixml (and any strict
 // parser); it carries nothing we still need (the encoding is settled), so it is blanked.
-void BlankLateXmlDeclaration(std::string& text, std::vector<std::string>& warnings) {
-  if (text.rfind("<?xml", 0) == 0) return;
+// Returns false when `text` has none; else `out` is `text` with it blanked.
+bool BlankLateXmlDeclaration(std::string_view text, std::string& out) {
+  if (text.rfind("<?xml", 0) == 0) return false;
   const std::size_t start = text.find("<?xml");
-  if (start == std::string::npos || start > 4096) return;
+  if (start == std::string_view::npos || start > 4096) return false;
   if (start + 5 < text.size() && text[start + 5] != ' ' && text[start + 5] != '\t' &&
       text[start + 5] != '\n' && text[start + 5] != '\r' && text[start + 5] != '?') {
-    return;
+    return false;
   }
   const std::size_t end = text.find("?>", start);
-  if (end == std::string::npos) return;
-  std::fill(text.begin() + static_cast<std::ptrdiff_t>(start),
-            text.begin() + static_cast<std::ptrdiff_t>(end + 2), ' ');
-  warnings.emplace_back("XML declaration not at the start of the document");
+  if (end == std::string_view::npos) return false;
+  out.assign(text);
+  std::fill(out.begin() + static_cast<std::ptrdiff_t>(start),
+            out.begin() + static_cast<std::ptrdiff_t>(end + 2), ' ');
+  return true;
 }
 
 }  // namespace
 
-std::unique_ptr<XmlTree> LoadXml(std::string utf8, const std::function<std::string()>& fresh_copy,
-                                 std::vector<std::string>& warnings) {
-  BlankLateXmlDeclaration(utf8, warnings);
-  if (RewriteUndefinedEntities(utf8)) {
+std::unique_ptr<XmlTree> LoadXml(std::string_view utf8, std::vector<std::string>& warnings) {
+  // `text` is what pugixml reads; it stays intact (pugixml writes into its own copy), so the
+  // repairs below start again from it.
+  std::string_view text = utf8;
+  std::string blanked;
+  if (BlankLateXmlDeclaration(text, blanked)) {
+    text = blanked;
+    warnings.emplace_back("XML declaration not at the start of the document");
+  }
+  std::string rewritten;
+  if (RewriteUndefinedEntities(text, rewritten)) {
+    text = rewritten;
     warnings.emplace_back("document uses entities XML does not define (read as HTML entities)");
   }
   auto tree = std::make_unique<XmlTree>();
-  tree->buffer = std::move(utf8);
+  tree->buffer = DocumentBuffer::CopyOf(text);
   pugi::xml_parse_result result = ParseInPlace(*tree);
   if (result) return tree;
-  // Attempts after the first need the text as it was before pugixml parsed it in place.
-  std::string pristine = fresh_copy();
-  std::vector<std::string> repeated;  // the same warnings again
-  BlankLateXmlDeclaration(pristine, repeated);
-  RewriteUndefinedEntities(pristine);
+  std::string pristine(text);
   warnings.push_back(std::string("not well-formed XML at offset ") +
                      std::to_string(result.offset) + ": " + result.description());
   tree->well_formed = false;
@@ -107,7 +113,7 @@ std::unique_ptr<XmlTree> LoadXml(std::string utf8, const std::function<std::stri
     if (!Repair(pristine, result, shift)) break;
     total_shift += shift;
     auto retry = std::make_unique<XmlTree>();
-    retry->buffer = pristine;
+    retry->buffer = DocumentBuffer::CopyOf(pristine);
     retry->well_formed = false;
     const pugi::xml_parse_result next = ParseInPlace(*retry);
     if (next) {

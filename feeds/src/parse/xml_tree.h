@@ -3,26 +3,26 @@
 // usual faults of hand-made feeds. Knows nothing of feed formats.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <pugixml.hpp>
 
+#include "parse/document_buffer.h"
+
 namespace feedd::feeds::parse {
 
 struct XmlTree {
-  std::string buffer;  // parsed in place: the tree's strings point into it
+  DocumentBuffer buffer;  // parsed in place: the tree's strings point into it
   pugi::xml_document doc;
   bool well_formed = true;
 };
 
-// Parses `utf8` in place. Always returns a tree (possibly empty or partial); faults and
-// repairs are appended to `warnings`. `fresh_copy` gives `utf8` again; it is called only when
-// the document is not well-formed (repairs need the text pugixml has not written over), so
-// well-formed documents are never copied.
-std::unique_ptr<XmlTree> LoadXml(std::string utf8, const std::function<std::string()>& fresh_copy,
-                                 std::vector<std::string>& warnings);
+// Parses a copy of `utf8` in place (`utf8` itself is never written, and is what repairs
+// start again from). Always returns a tree (possibly empty or partial); faults and repairs
+// are appended to `warnings`.
+std::unique_ptr<XmlTree> LoadXml(std::string_view utf8, std::vector<std::string>& warnings);
 
 }  // namespace feedd::feeds::parse
