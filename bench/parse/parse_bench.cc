@@ -3,9 +3,13 @@
 // ../shared/bench/pugi_count.cpp (reading each file is inside the timed loop). Prints the
 // process CPU time too: on a shared machine it is the steadier figure.
 //
-//   parse_bench [--raw-html] [--repeat N] [--list FILE] PATH...   (a PATH may be a folder)
+//   parse_bench [--raw-html] [--warmup N] [--repeat N] [--list FILE] PATH...
 //
-// --raw-html skips the HTML sanitiser (EntryHtml::kKeepRaw) to show the parser's own cost.
+// A PATH may be a folder. --raw-html skips the HTML sanitiser (EntryHtml::kKeepRaw) to show
+// the parser's own cost. --warmup N parses everything N times before the clock starts: a
+// long-running daemon parses with memory the allocator has already faulted in, and on a VM
+// first-touch page faults can cost more than the parse itself (bench/parse/linear.py warms
+// every size alike so that sizes compare).
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -65,15 +69,46 @@ void AddPath(const std::string& path, std::vector<std::string>& files) {
   }
 }
 
+struct Totals {
+  unsigned long long bytes = 0, entries = 0, warnings = 0;
+  int failed = 0;
+};
+
+void ParseAll(const std::vector<std::string>& files, feedd::feeds::EntryHtml entry_html,
+              Buffer& buffer, Totals& totals) {
+  for (const std::string& path : files) {
+    if (!ReadFile(path, buffer)) {
+      ++totals.failed;
+      continue;
+    }
+    feedd::feeds::ParseOptions options;
+    options.entry_html = entry_html;
+    options.document_url = "https://example.test/" + std::filesystem::path(path).filename().string();
+    const std::string_view document(buffer.data.get(), buffer.size);
+    auto result = feedd::feeds::ParseFeed(document, options);
+    totals.bytes += document.size();
+    if (!result) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(), result.error().message.c_str());
+      ++totals.failed;
+      continue;
+    }
+    totals.entries += result->feed.entries.size();
+    totals.warnings += result->warnings.size();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> files;
   int repeat = 1;
+  int warmup = 0;
   feedd::feeds::EntryHtml entry_html = feedd::feeds::EntryHtml::kSanitize;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--raw-html") == 0) {
       entry_html = feedd::feeds::EntryHtml::kKeepRaw;
+    } else if (std::strcmp(argv[i], "--warmup") == 0 && i + 1 < argc) {
+      warmup = std::max(0, std::atoi(argv[++i]));
     } else if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
     } else if (std::strcmp(argv[i], "--list") == 0 && i + 1 < argc) {
@@ -86,35 +121,17 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: parse_bench [--raw-html] [--repeat N] [--list FILE] PATH...\n");
+    std::fprintf(stderr, "usage: parse_bench [--raw-html] [--warmup N] [--repeat N] [--list FILE] PATH...\n");
     return 2;
   }
-  unsigned long long bytes = 0, entries = 0, warnings = 0;
-  int failed = 0;
   Buffer buffer;
+  Totals warm;
+  for (int round = 0; round < warmup; ++round) ParseAll(files, entry_html, buffer, warm);
+  Totals totals;
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = CpuSeconds();
-  for (int round = 0; round < repeat; ++round) {
-    for (const std::string& path : files) {
-      if (!ReadFile(path, buffer)) {
-        ++failed;
-        continue;
-      }
-      feedd::feeds::ParseOptions options;
-      options.entry_html = entry_html;
-      options.document_url = "https://example.test/" + std::filesystem::path(path).filename().string();
-      const std::string_view document(buffer.data.get(), buffer.size);
-      auto result = feedd::feeds::ParseFeed(document, options);
-      bytes += document.size();
-      if (!result) {
-        std::fprintf(stderr, "%s: %s\n", path.c_str(), result.error().message.c_str());
-        ++failed;
-        continue;
-      }
-      entries += result->feed.entries.size();
-      warnings += result->warnings.size();
-    }
-  }
+  for (int round = 0; round < repeat; ++round) ParseAll(files, entry_html, buffer, totals);
+  const auto& [bytes, entries, warnings, failed] = totals;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = CpuSeconds() - cpu_start;
   std::printf("files=%zu failed=%d bytes=%llu entries=%llu warnings=%llu seconds=%.3f cpu_s=%.3f "
