@@ -5,7 +5,8 @@
 // and without an FTS5 trigger) are measured in the same run over the same entries.
 //
 //   storage_bench [--entries N] [--small-batch-entries N] [--dir DIR] [--queries N]
-//                 [--peer 0|1] [--peer-entries N]
+//                 [--peer 0|1] [--peer-entries N] [--search-only 1] [--prefix-queries N]
+// --search-only 1 reopens the database a previous run left in DIR and measures search only.
 // Rates are rows/s; both wall and CPU time are given (on a shared machine wall time mostly
 // measures the neighbours).
 #include <sqlite3.h>
@@ -99,6 +100,8 @@ struct Args {
   std::uint64_t peer_entries = 0;  // rows of the raw limit runs; 0: as many as --entries
   int queries = 1000;
   bool peer = true;  // --peer 0 skips the raw SQLite runs
+  bool search_only = false;
+  int prefix_queries = -1;  // cap on the prefix class (the slow one); -1: a fifth of --queries
 };
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -305,7 +308,7 @@ void PrintLatencies(const char* label, const Latencies& latencies) {
 // The query mix: a word (Zipf-picked, so common words such as those in ~90% of entries come
 // up often), two words (AND), a two-word phrase, a word OR another, a prefix query; each
 // asks for a page of 20 with snippets, as feedctl search and the control API do.
-void SearchRun(Store& store, const Vocabulary& vocabulary, int queries) {
+void SearchRun(Store& store, const Vocabulary& vocabulary, int queries, int prefix_queries) {
   Random random(99);
   const char* const kClasses[] = {"one word", "two words (AND)", "phrase of two words",
                                   "word OR word", "prefix (3 letters*)"};
@@ -319,7 +322,11 @@ void SearchRun(Store& store, const Vocabulary& vocabulary, int queries) {
     if (kind == 1) query += " " + vocabulary.Pick(random);
     if (kind == 2) query = "\"" + query + " " + vocabulary.Pick(random) + "\"";
     if (kind == 3) query += " OR " + vocabulary.Pick(random);
-    if (kind == 4) query = query.substr(0, 3) + "*";
+    if (kind == 4) {
+      if (prefix_queries == 0) continue;  // the cap is reached (-1: no cap)
+      if (prefix_queries > 0) --prefix_queries;
+      query = query.substr(0, 3) + "*";
+    }
     const auto start = Clock::now();
     const double cpu_start = ThreadCpuSeconds();
     auto found = store.Search(query, 20);
@@ -367,15 +374,30 @@ int main(int argc, char** argv) {
       args.queries = std::atoi(argv[i + 1]);
     else if (flag == "--peer")
       args.peer = std::string(argv[i + 1]) != "0";
+    else if (flag == "--prefix-queries")
+      args.prefix_queries = std::atoi(argv[i + 1]);
+    else if (flag == "--search-only")
+      args.search_only = std::string(argv[i + 1]) != "0";
     else {
       std::fprintf(stderr,
                    "usage: storage_bench [--entries N] [--small-batch-entries N] [--dir DIR] "
-                   "[--queries N] [--peer 0|1] [--peer-entries N]\n");
+                   "[--queries N] [--peer 0|1] [--peer-entries N] [--search-only 1] [--prefix-queries N]\n");
       return 64;
     }
   }
   std::filesystem::create_directories(args.dir);
   const Vocabulary vocabulary;
+  if (args.search_only) {
+    auto store = feedd::storage::OpenSqliteStore(args.dir / "batch1000.db", OpenMode::kReadWrite);
+    if (!store) {
+      std::fprintf(stderr, "%s\n", store.error().message.c_str());
+      return 1;
+    }
+    const auto counts = (*store)->Counts();
+    std::printf("database: %lld entries\n", counts ? static_cast<long long>(counts->entries) : -1LL);
+    SearchRun(**store, vocabulary, args.queries, args.prefix_queries);
+    return 0;
+  }
   if (args.peer) {
     const std::uint64_t peer = args.peer_entries > 0 ? args.peer_entries : args.entries;
     RawBaseline(vocabulary, peer, 1000, false, args.dir / "raw1000.db",
@@ -398,7 +420,7 @@ int main(int argc, char** argv) {
               "re-ingest (all unchanged), batches of 1,000", false);
     std::printf("rows written by the re-ingest: %lld\n",
                 static_cast<long long>(*feedd::storage::SqliteTotalChanges(*store) - *before));
-    SearchRun(*store, vocabulary, args.queries);
+    SearchRun(*store, vocabulary, args.queries, args.prefix_queries);
     store.reset();
     std::printf("database size: %.0f MB\n",
                 static_cast<double>(std::filesystem::file_size(path)) / 1e6);

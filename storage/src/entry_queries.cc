@@ -126,7 +126,7 @@ Result<std::vector<SearchHit>> SqliteStore::Search(std::string_view query, int l
   std::int64_t min_id = 0;
   std::int64_t max_id = 0;
   {
-    auto range = db_.Prepare("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM entries");
+    auto range = db_.Prepare(kSqlEntryIdRange);
     if (!range) return FailAs(what, range.error());
     auto row = (*range)->Step();
     if (!row) return FailAs(what, row.error());

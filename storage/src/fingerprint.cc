@@ -3,9 +3,11 @@
 // their old keys and fingerprints.
 #include "feedd/storage/fingerprint.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdio>
+#include <vector>
 
 #include "feedd/feeds/url.h"
 #include "feedd/feeds/utf8.h"
@@ -149,12 +151,21 @@ std::size_t DecodeEntity(std::string_view html, std::size_t pos, std::string& ou
   return 0;
 }
 
-std::string LowerTagName(std::string_view html, std::size_t start) {
-  std::string name;
-  for (std::size_t i = start; i < html.size() && name.size() < 16; ++i) {
+// A tag's name, lower-cased: the run of ASCII letters and digits at `start`. Names longer
+// than kMaxTagName are cut (none of them is one the extractor looks for).
+constexpr std::size_t kMaxTagName = 16;
+struct TagName {
+  std::array<char, kMaxTagName> bytes{};
+  std::size_t size = 0;
+  std::string_view view() const { return std::string_view(bytes.data(), size); }
+};
+
+TagName LowerTagName(std::string_view html, std::size_t start) {
+  TagName name;
+  for (std::size_t i = start; i < html.size() && name.size < kMaxTagName; ++i) {
     const auto c = static_cast<unsigned char>(html[i]);
     if (!IsAlnum(c)) break;
-    name += static_cast<char>(ToLower(c));
+    name.bytes[name.size++] = static_cast<char>(ToLower(c));
   }
   return name;
 }
@@ -169,17 +180,30 @@ bool IsInlineTag(std::string_view name) {
   return false;
 }
 
-// Finds `needle` case-insensitively (ASCII) from `from`.
-std::size_t FindNoCase(std::string_view haystack, std::string_view needle, std::size_t from) {
-  for (std::size_t i = from; i + needle.size() <= haystack.size(); ++i) {
+// Finds "</" + `name` case-insensitively (ASCII; `name` is lower case) from `from`.
+std::size_t FindClosingTag(std::string_view haystack, std::string_view name, std::size_t from) {
+  for (std::size_t i = haystack.find("</", from); i != std::string_view::npos;
+       i = haystack.find("</", i + 1)) {
+    if (i + 2 + name.size() > haystack.size()) return std::string_view::npos;
     bool match = true;
-    for (std::size_t j = 0; j < needle.size() && match; ++j) {
-      match = ToLower(static_cast<unsigned char>(haystack[i + j])) ==
-              static_cast<unsigned char>(needle[j]);
+    for (std::size_t j = 0; j < name.size() && match; ++j) {
+      match = ToLower(static_cast<unsigned char>(haystack[i + 2 + j])) ==
+              static_cast<unsigned char>(name[j]);
     }
     if (match) return i;
   }
   return std::string_view::npos;
+}
+
+// Does the fragment open an <a> tag anywhere? Without one, FingerprintText equals PlainText
+// (the two differ only in what they do with a link's content), so one extraction serves both.
+bool MayHaveLink(std::string_view html) {
+  for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i + 1)) {
+    if (i + 1 >= html.size()) return false;
+    if (ToLower(static_cast<unsigned char>(html[i + 1])) != 'a') continue;
+    if (i + 2 >= html.size() || !IsAlnum(static_cast<unsigned char>(html[i + 2]))) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -224,64 +248,93 @@ namespace {
 
 enum class LinkText { kKeep, kDrop };
 
+// Output of ExtractText: a buffer sized up front (the text is never longer than its HTML, but
+// Put still checks) with the whitespace-collapsing state.
+class TextWriter {
+ public:
+  explicit TextWriter(std::size_t capacity) { out_.resize(capacity); }
+  // A run of whitespace or a block boundary: one space before the next character, none at the
+  // start.
+  void Space() { pending_space_ = size_ > 0; }
+  void Put(char c) {
+    if (pending_space_) {
+      pending_space_ = false;
+      Append(' ');
+    }
+    Append(c);
+  }
+  // A character of text: whitespace collapses into one space.
+  void PutText(char c) {
+    if (IsSpace(static_cast<unsigned char>(c))) {
+      Space();
+    } else {
+      Put(c);
+    }
+  }
+  std::string Finish() && {
+    out_.resize(size_);
+    return std::move(out_);
+  }
+
+ private:
+  void Append(char c) {
+    if (size_ == out_.size()) out_.resize(out_.size() * 2 + 16);
+    out_[size_++] = c;
+  }
+  std::string out_;
+  std::size_t size_ = 0;
+  bool pending_space_ = false;
+};
+
 std::string ExtractText(std::string_view html, LinkText link_text) {
-  std::string out;
-  out.reserve(html.size());
-  bool pending_space = false;
-  auto emit_space = [&] { pending_space = !out.empty(); };
+  TextWriter out(html.size());
   std::string decoded;
+  const std::size_t n = html.size();
   std::size_t i = 0;
-  while (i < html.size()) {
+  while (i < n) {
     const char c = html[i];
-    if (c == '<') {
-      if (html.substr(i, 4) == "<!--") {
-        const auto end = html.find("-->", i + 4);
-        i = end == std::string_view::npos ? html.size() : end + 3;
-        continue;
-      }
-      const bool closing = i + 1 < html.size() && html[i + 1] == '/';
-      const std::string name = LowerTagName(html, i + (closing ? 2 : 1));
-      if (name.empty() && !closing && (i + 1 >= html.size() || html[i + 1] != '!')) {
-        // A bare '<' in text, not a tag.
-        if (pending_space) out += ' ';
-        pending_space = false;
-        out += c;
-        ++i;
-        continue;
-      }
-      auto end = html.find('>', i);
-      i = end == std::string_view::npos ? html.size() : end + 1;
-      const bool skip_content =
-          name == "script" || name == "style" || (name == "a" && link_text == LinkText::kDrop);
-      if (!closing && skip_content) {
-        const auto close = FindNoCase(html, "</" + name, i);
-        end = close == std::string_view::npos ? close : html.find('>', close);
-        i = end == std::string_view::npos ? html.size() : end + 1;
-      }
-      if (!IsInlineTag(name)) emit_space();
+    if (c != '<' && c != '&') {
+      // The common case: a byte of text.
+      out.PutText(c);
+      ++i;
       continue;
     }
-    auto emit = [&](char d) {
-      if (IsSpace(static_cast<unsigned char>(d))) {
-        emit_space();
-      } else {
-        if (pending_space) out += ' ';
-        pending_space = false;
-        out += d;
-      }
-    };
     if (c == '&') {
       decoded.clear();
       if (const std::size_t consumed = DecodeEntity(html, i, decoded); consumed > 0) {
-        for (const char d : decoded) emit(d);
+        for (const char d : decoded) out.PutText(d);
         i += consumed;
-        continue;
+      } else {
+        out.Put(c);
+        ++i;
       }
+      continue;
     }
-    emit(c);
-    ++i;
+    if (html.compare(i, 4, "<!--") == 0) {
+      const auto end = html.find("-->", i + 4);
+      i = end == std::string_view::npos ? n : end + 3;
+      continue;
+    }
+    const bool closing = i + 1 < n && html[i + 1] == '/';
+    const TagName tag = LowerTagName(html, i + (closing ? 2 : 1));
+    const std::string_view name = tag.view();
+    if (name.empty() && !closing && (i + 1 >= n || html[i + 1] != '!')) {
+      out.Put(c);  // a bare '<' in text, not a tag
+      ++i;
+      continue;
+    }
+    auto end = html.find('>', i);
+    i = end == std::string_view::npos ? n : end + 1;
+    const bool skip_content =
+        name == "script" || name == "style" || (name == "a" && link_text == LinkText::kDrop);
+    if (!closing && skip_content) {
+      const auto close = FindClosingTag(html, name, i);
+      end = close == std::string_view::npos ? close : html.find('>', close);
+      i = end == std::string_view::npos ? n : end + 1;
+    }
+    if (!IsInlineTag(name)) out.Space();
   }
-  return out;
+  return std::move(out).Finish();
 }
 
 }  // namespace
@@ -290,16 +343,25 @@ std::string PlainText(std::string_view html) { return ExtractText(html, LinkText
 
 std::string FingerprintText(std::string_view html) { return ExtractText(html, LinkText::kDrop); }
 
+EntryText ExtractEntryText(std::string_view html) {
+  EntryText text;
+  text.plain = PlainText(html);
+  text.fingerprint =
+      MayHaveLink(html) ? FingerprintOf(FingerprintText(html)) : FingerprintOf(text.plain);
+  return text;
+}
+
 namespace {
 
 template <typename Visit>
 void ForEachWordHash(std::string_view text, Visit visit) {
+  const std::size_t n = text.size();
   std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
-    if (i >= text.size()) break;
+  while (i < n) {
+    while (i < n && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
+    if (i >= n) break;
     std::uint64_t state = 0xcbf29ce484222325ULL;  // FNV-1a of the lower-cased word
-    while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) {
+    while (i < n && IsWordByte(static_cast<unsigned char>(text[i]))) {
       state ^= ToLower(static_cast<unsigned char>(text[i]));
       state *= 0x100000001b3ULL;
       ++i;
@@ -308,37 +370,72 @@ void ForEachWordHash(std::string_view text, Visit visit) {
   }
 }
 
+// kSpread[v] has byte j set to bit j of v: eight bits of a shingle become eight byte-wide
+// counters that one 64-bit add bumps together.
+constexpr std::array<std::uint64_t, 256> MakeSpread() {
+  std::array<std::uint64_t, 256> table{};
+  for (std::uint64_t v = 0; v < 256; ++v) {
+    for (std::uint64_t bit = 0; bit < 8; ++bit) table[v] |= ((v >> bit) & 1U) << (8 * bit);
+  }
+  return table;
+}
+constexpr std::array<std::uint64_t, 256> kSpread = MakeSpread();
+
+// Per bit of the 64, how many shingles have it set. Counts in bytes (eight per word, added
+// together) and spills them into 32-bit totals before a byte can overflow.
+class BitVotes {
+ public:
+  void Add(std::uint64_t shingle) {
+    for (std::size_t lane = 0; lane < 8; ++lane) {
+      packed_[lane] += kSpread[(shingle >> (8 * lane)) & 0xff];
+    }
+    ++total_;
+    if (++since_spill_ == 255) Spill();
+  }
+  // Bit b is set when more than half of the shingles have it (the classic +1/-1 vote).
+  std::uint64_t Majority() {
+    Spill();
+    std::uint64_t hash = 0;
+    for (std::size_t bit = 0; bit < 64; ++bit) {
+      if (2 * ones_[bit] > total_) hash |= std::uint64_t{1} << bit;
+    }
+    return hash;
+  }
+
+ private:
+  void Spill() {
+    for (std::size_t lane = 0; lane < 8; ++lane) {
+      for (std::size_t byte = 0; byte < 8; ++byte) {
+        ones_[8 * lane + byte] += static_cast<std::uint32_t>((packed_[lane] >> (8 * byte)) & 0xff);
+      }
+      packed_[lane] = 0;
+    }
+    since_spill_ = 0;
+  }
+  std::array<std::uint64_t, 8> packed_{};
+  std::array<std::uint32_t, 64> ones_{};
+  std::uint32_t total_ = 0;
+  std::uint32_t since_spill_ = 0;
+};
+
 }  // namespace
 
 TextFingerprint FingerprintOf(std::string_view plain_text) {
-  // Per bit, how many shingles have it set; a bit of the SimHash is set when more than half
-  // do (the classic +1/-1 vote, counted branch-free so the loop vectorises).
-  std::array<std::uint32_t, 64> ones{};
-  std::uint32_t shingles = 0;
+  BitVotes votes;
   std::array<std::uint64_t, 3> window{};
   int words = 0;
-  auto add_shingle = [&](std::uint64_t shingle) {
-    for (std::size_t bit = 0; bit < 64; ++bit) {
-      ones[bit] += static_cast<std::uint32_t>((shingle >> bit) & 1U);
-    }
-    ++shingles;
-  };
   ForEachWordHash(plain_text, [&](std::uint64_t word) {
     window[0] = window[1];
     window[1] = window[2];
     window[2] = word;
     if (++words >= 3) {
-      add_shingle(Hasher::Mix(window[0] ^ std::rotl(window[1], 21) ^ std::rotl(window[2], 42)));
+      votes.Add(Hasher::Mix(window[0] ^ std::rotl(window[1], 21) ^ std::rotl(window[2], 42)));
     }
   });
   if (words > 0 && words < 3) {
-    add_shingle(Hasher::Mix(window[2] ^ std::rotl(window[1], 21) ^ std::rotl(window[0], 42)));
+    votes.Add(Hasher::Mix(window[2] ^ std::rotl(window[1], 21) ^ std::rotl(window[0], 42)));
   }
-  std::uint64_t hash = 0;
-  for (std::size_t bit = 0; bit < 64; ++bit) {
-    if (2 * ones[bit] > shingles) hash |= std::uint64_t{1} << bit;
-  }
-  return TextFingerprint{hash, words};
+  return TextFingerprint{votes.Majority(), words};
 }
 
 int CountWords(std::string_view plain_text) {
@@ -348,6 +445,39 @@ int CountWords(std::string_view plain_text) {
 }
 
 std::uint64_t SimHash(std::string_view plain_text) { return FingerprintOf(plain_text).simhash; }
+
+namespace {
+
+std::vector<std::uint64_t> WordSet(std::string_view text) {
+  std::vector<std::uint64_t> words;
+  ForEachWordHash(text, [&](std::uint64_t word) { words.push_back(word); });
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+}  // namespace
+
+bool SimilarTitles(std::string_view a, std::string_view b) {
+  const std::vector<std::uint64_t> left = WordSet(a);
+  const std::vector<std::uint64_t> right = WordSet(b);
+  if (left.empty() || right.empty()) return true;
+  std::size_t shared = 0;
+  for (std::size_t i = 0, j = 0; i < left.size() && j < right.size();) {
+    if (left[i] == right[j]) {
+      ++shared;
+      ++i;
+      ++j;
+    } else if (left[i] < right[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  if (shared == std::min(left.size(), right.size())) return true;  // equal, or one holds the other
+  const std::size_t all = left.size() + right.size() - shared;
+  return 2 * shared >= all;
+}
 
 int HammingDistance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 

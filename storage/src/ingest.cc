@@ -39,17 +39,26 @@ const std::optional<std::string>& BodyHtml(const feeds::Entry& entry) {
 
 bool NonEmpty(const std::optional<std::string>& value) { return value && !value->empty(); }
 
+std::optional<std::string_view> PlainTextOf(const std::optional<EntryText>& text) {
+  if (!text) return std::nullopt;
+  return std::string_view(text->plain);
+}
+
 }  // namespace
 
 struct SqliteStore::PreparedEntry {
   const feeds::Entry* entry = nullptr;
   std::string key;
   std::uint64_t hash = 0;
+  // The body's plain text and fingerprint, extracted once (ExtractEntryText) for the story
+  // lookup and the row; nullopt: no body.
+  std::optional<EntryText> text;
 };
 
 struct SqliteStore::IngestContext {
   FeedId feed_id = 0;
   Timestamp fetched_at{};
+  bool has_tombstones = false;         // whether the feed has any (most have none)
   std::vector<std::int64_t> to_index;  // entries whose FTS rows are written at the end
 };
 
@@ -82,8 +91,18 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
     }
   }
 
-  IngestContext context{id, fetched_at, {}};
+  IngestContext context{id, fetched_at, false, {}};
+  {
+    // One probe per fetch spares one per entry below.
+    auto stmt = db_.Prepare("SELECT EXISTS (SELECT 1 FROM entry_tombstones WHERE feed_id = ?1)");
+    if (!stmt) return FailAs(what, stmt.error());
+    auto row = (*stmt)->Bind(id).Step();
+    if (!row) return FailAs(what, row.error());
+    context.has_tombstones = *row && (*stmt)->Int(0) != 0;
+  }
   IngestStats stats;
+  auto find = db_.Prepare(kSqlFindEntry);
+  if (!find) return FailAs(what, find.error());
   std::set<std::string> seen;
   // Oldest first (feeds list newest first), so among entries without dates a newer one gets
   // a higher id and lists above the older.
@@ -104,8 +123,6 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
       prepared.hash = ContentHash(*it);
     }
 
-    auto find = db_.Prepare(kSqlFindEntry);
-    if (!find) return FailAs(what, find.error());
     auto row = (*find)->Bind(id, prepared.key).Step();
     if (!row) return FailAs(what, row.error());
     if (*row) {
@@ -116,6 +133,8 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
         ++stats.unchanged;
         continue;
       }
+      // An update keeps its story: only the plain text is needed.
+      if (const auto& body = BodyHtml(*it)) prepared.text = EntryText{PlainText(*body), {}};
       if (auto done = UpdateEntry(existing, prepared, fetched_at); !done) {
         return FailAs(what, done.error());
       }
@@ -125,27 +144,31 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
     }
     (*find)->Reset();
 
-    auto tombstone =
-        db_.Prepare("SELECT 1 FROM entry_tombstones WHERE feed_id = ?1 AND entry_key = ?2");
-    if (!tombstone) return FailAs(what, tombstone.error());
-    auto buried = (*tombstone)->Bind(id, prepared.key).Step();
-    if (!buried) return FailAs(what, buried.error());
-    if (*buried) {
-      (*tombstone)->Reset();
-      // Deleted by retention while the feed still carries it: stays deleted. The tombstone
-      // is kept alive, with a write at most once per kTombstoneRefresh.
-      auto refresh = db_.Prepare(
-          "UPDATE entry_tombstones SET last_seen = ?3 "
-          "WHERE feed_id = ?1 AND entry_key = ?2 AND last_seen < ?4");
-      if (!refresh) return FailAs(what, refresh.error());
-      if (auto done =
-              (*refresh)->Bind(id, prepared.key, fetched_at, fetched_at - kTombstoneRefresh).Run();
-          !done) {
-        return FailAs(what, done.error());
+    if (context.has_tombstones) {
+      auto tombstone =
+          db_.Prepare("SELECT 1 FROM entry_tombstones WHERE feed_id = ?1 AND entry_key = ?2");
+      if (!tombstone) return FailAs(what, tombstone.error());
+      auto buried = (*tombstone)->Bind(id, prepared.key).Step();
+      if (!buried) return FailAs(what, buried.error());
+      if (*buried) {
+        (*tombstone)->Reset();
+        // Deleted by retention while the feed still carries it: stays deleted. The
+        // tombstone is kept alive, with a write at most once per kTombstoneRefresh.
+        auto refresh = db_.Prepare(
+            "UPDATE entry_tombstones SET last_seen = ?3 "
+            "WHERE feed_id = ?1 AND entry_key = ?2 AND last_seen < ?4");
+        if (!refresh) return FailAs(what, refresh.error());
+        if (auto done = (*refresh)
+                            ->Bind(id, prepared.key, fetched_at, fetched_at - kTombstoneRefresh)
+                            .Run();
+            !done) {
+          return FailAs(what, done.error());
+        }
+        ++stats.unchanged;
+        continue;
       }
-      ++stats.unchanged;
-      continue;
     }
+    if (const auto& body = BodyHtml(*it)) prepared.text = ExtractEntryText(*body);
     if (auto done = InsertEntry(context, prepared); !done) return FailAs(what, done.error());
     ++stats.inserted;
   }
@@ -153,8 +176,8 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
   if (!context.to_index.empty()) {
     // Queued for the index, not indexed: tokenising is most of an insert's cost, so it runs
     // later in big batches (IndexPending) and the fetch path stays a plain row insert.
-    auto queue = db_.Prepare(
-        "INSERT OR IGNORE INTO fts_pending (entry_id) SELECT value FROM json_each(?1)");
+    auto queue =
+        db_.Prepare("INSERT OR IGNORE INTO fts_pending (entry_id) SELECT value FROM json_each(?1)");
     if (!queue) return FailAs(what, queue.error());
     if (auto done = (*queue)->Bind(JsonArray(context.to_index)).Run(); !done) {
       return FailAs(what, done.error());
@@ -233,17 +256,22 @@ Result<StoryId> SqliteStore::AssignStory(IngestContext& context, const PreparedE
     auto row = (*find)->Bind(*canonical, context.feed_id).Step();
     if (!row) return Fail(row.error().message);
     if (*row) {
-      // The URL's story already has a copy in this very feed (feeds that point every entry
-      // at their home page): a story of its own, without the taken URL.
-      if ((*find)->Int(1) == 0) return (*find)->Int(0);
+      // A story of its own, without the taken URL, when the URL's story already has a copy
+      // in this very feed (feeds that point every entry at their home page) or a title that
+      // names another article (a landing page or ad link shared by unrelated entries); the
+      // prose may still match it by SimHash below.
+      const bool same_feed = (*find)->Int(1) != 0;
+      const auto title = (*find)->OptionalText(2);
+      if (!same_feed && (!title || !entry.title || SimilarTitles(*title, *entry.title))) {
+        return (*find)->Int(0);
+      }
       canonical.reset();
     }
   }
 
   std::optional<std::uint64_t> simhash;
-  if (const auto& body = BodyHtml(entry)) {
-    const TextFingerprint fingerprint = FingerprintOf(FingerprintText(*body));
-    if (fingerprint.words >= kMinSimHashWords) simhash = fingerprint.simhash;
+  if (prepared.text && prepared.text->fingerprint.words >= kMinSimHashWords) {
+    simhash = prepared.text->fingerprint.simhash;
   }
   if (simhash) {
     auto similar = db_.Prepare(kSqlSimilarStories);
@@ -291,7 +319,6 @@ Result<void> SqliteStore::InsertEntry(IngestContext& context, const PreparedEntr
   auto story = AssignStory(context, prepared);
   if (!story) return Fail(story.error().message);
   const feeds::Entry& entry = *prepared.entry;
-  const auto& body = BodyHtml(entry);
   auto insert = db_.Prepare(
       "INSERT INTO entries (feed_id, entry_key, story_id, guid, title, link, published, "
       "updated, authors, author, summary, content, text, categories, enclosures, thumbnail, "
@@ -299,12 +326,12 @@ Result<void> SqliteStore::InsertEntry(IngestContext& context, const PreparedEntr
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
       "?18, ?19, ?20)");
   if (!insert) return Fail(insert.error().message);
-  (*insert)->Bind(
-      context.feed_id, prepared.key, *story, entry.id, entry.title, entry.link, entry.published,
-      entry.updated, AuthorsJson(entry.authors), AuthorText(entry.authors), entry.summary,
-      entry.content, body ? std::optional<std::string>(PlainText(*body)) : std::nullopt,
-      CategoriesJson(entry.categories), EnclosuresJson(entry.enclosures), entry.thumbnail,
-      entry.comments, entry.source_url, AsSigned(prepared.hash), context.fetched_at);
+  (*insert)->Bind(context.feed_id, prepared.key, *story, entry.id, entry.title, entry.link,
+                  entry.published, entry.updated, AuthorsJson(entry.authors),
+                  AuthorText(entry.authors), entry.summary, entry.content,
+                  PlainTextOf(prepared.text), CategoriesJson(entry.categories),
+                  EnclosuresJson(entry.enclosures), entry.thumbnail, entry.comments,
+                  entry.source_url, AsSigned(prepared.hash), context.fetched_at);
   if (auto done = (*insert)->Run(); !done) return done;
   context.to_index.push_back(db_.LastInsertId());
   return Ok();
@@ -322,7 +349,6 @@ Result<void> SqliteStore::UpdateEntry(EntryId id, const PreparedEntry& prepared,
   if (!unindex) return Fail(unindex.error().message);
   if (auto done = (*unindex)->Bind(id).Run(); !done) return done;
   const feeds::Entry& entry = *prepared.entry;
-  const auto& body = BodyHtml(entry);
   auto update = db_.Prepare(
       "UPDATE entries SET guid = ?2, title = ?3, link = ?4, published = ?5, updated = ?6, "
       "authors = ?7, author = ?8, summary = ?9, content = ?10, text = ?11, categories = ?12, "
@@ -331,10 +357,9 @@ Result<void> SqliteStore::UpdateEntry(EntryId id, const PreparedEntry& prepared,
   if (!update) return Fail(update.error().message);
   (*update)->Bind(id, entry.id, entry.title, entry.link, entry.published, entry.updated,
                   AuthorsJson(entry.authors), AuthorText(entry.authors), entry.summary,
-                  entry.content, body ? std::optional<std::string>(PlainText(*body)) : std::nullopt,
-                  CategoriesJson(entry.categories), EnclosuresJson(entry.enclosures),
-                  entry.thumbnail, entry.comments, entry.source_url, AsSigned(prepared.hash),
-                  modified);
+                  entry.content, PlainTextOf(prepared.text), CategoriesJson(entry.categories),
+                  EnclosuresJson(entry.enclosures), entry.thumbnail, entry.comments,
+                  entry.source_url, AsSigned(prepared.hash), modified);
   return (*update)->Run();
 }
 

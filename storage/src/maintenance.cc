@@ -168,6 +168,7 @@ Result<std::vector<QueryPlan>> ExplainQueryPlans(Store& store) {
       {"entry by link", std::string(kSqlFindEntryByLink)},
       {"story by url", std::string(kSqlFindStoryByUrl)},
       {"similar stories", std::string(kSqlSimilarStories)},
+      {"entry id range", std::string(kSqlEntryIdRange)},
       {"entries of one feed", ListEntriesSql(one_feed)},
       {"entries of one feed, next page", ListEntriesSql(one_feed_page)},
       {"newest entries", ListEntriesSql(newest)},

@@ -136,6 +136,53 @@ TEST_CASE("A feed linking every entry to one page does not merge its own entries
   CHECK(store->SelectOutput({})->size() == 2);
 }
 
+TEST_CASE("A shared URL with a retitled copy of the article is one story") {
+  auto store = MemoryStore();
+  const FeedId a = AddFeedOrDie(*store, "https://a.example/feed");
+  const FeedId b = AddFeedOrDie(*store, "https://b.example/feed");
+  IngestOrDie(*store, a,
+              MakeFeed({MakeEntry("a1", "Rust 1.80 released with lazy statics",
+                                  "https://blog.example/rust-180", At(10), "<p>short</p>")}),
+              At(100));
+  IngestOrDie(*store, b,
+              MakeFeed({MakeEntry("b1", "Rust 1.80 released with lazy statics | Planet Rust",
+                                  "https://blog.example/rust-180?utm_medium=feed", At(10),
+                                  "<p>other</p>")}),
+              At(200));
+  CHECK(OnlyEntryOf(*store, a).story_id == OnlyEntryOf(*store, b).story_id);
+  CHECK(store->Counts()->stories == 1);
+}
+
+TEST_CASE("A shared URL does not merge entries whose titles name different articles") {
+  // Two podcast feeds linking every episode to the network's landing page.
+  auto store = MemoryStore();
+  const FeedId a = AddFeedOrDie(*store, "https://a.example/feed");
+  const FeedId b = AddFeedOrDie(*store, "https://b.example/feed");
+  IngestOrDie(*store, a,
+              MakeFeed({MakeEntry("a1", "Taverncast 62 - Temporal Anomaly",
+                                  "https://network.example/shows", At(10), "<p>one</p>")}),
+              At(100));
+  IngestOrDie(*store, b,
+              MakeFeed({MakeEntry("b1", "Geekistry: Lowatus of Borg (extended version)",
+                                  "https://network.example/shows", At(10), "<p>two</p>")}),
+              At(200));
+  CHECK(OnlyEntryOf(*store, a).story_id != OnlyEntryOf(*store, b).story_id);
+  CHECK(store->Counts()->stories == 2);
+  CHECK(store->SelectOutput({})->size() == 2);
+}
+
+TEST_CASE("SimilarTitles accepts edits and site suffixes, refuses other articles") {
+  CHECK(SimilarTitles("Launch", "Launch!"));
+  CHECK(SimilarTitles("Launch", "Launch | Example News"));
+  CHECK(SimilarTitles("The new API is out today", "The new API is out now"));
+  CHECK(SimilarTitles("", "Anything"));
+  CHECK(SimilarTitles("...", "Anything"));
+  CHECK_FALSE(SimilarTitles("Luxury Apartments", "Google T-Shirt Distributor"));
+  CHECK_FALSE(SimilarTitles("This one has an author name with an email in brackets",
+                            "This one has en empty author tag as well"));
+  CHECK_FALSE(SimilarTitles("using media:description", "Entry With Single Author"));
+}
+
 TEST_CASE("PlainText drops tags, scripts and comments and decodes entities") {
   CHECK(PlainText("<p>Fish &amp; chips</p><script>var x = '<p>';</script><!-- c --><p>caf&#233; "
                   "&#x2014; ok</p>") == "Fish & chips café — ok");
@@ -143,6 +190,21 @@ TEST_CASE("PlainText drops tags, scripts and comments and decodes entities") {
   CHECK(FingerprintText("<p>Keep <a href='x'>not this</a> this</p>") == "Keep this");
   CHECK(PlainText("") == "");
   CHECK(PlainText("<p>unterminated <a href=") == "unterminated");
+  CHECK(PlainText("<SCRIPT>x</script >y<STYLE a=1>z</Style>w") == "y w");
+  CHECK(PlainText("<abbr>A</abbr>b<!-- open") == "Ab");
+}
+
+TEST_CASE("ExtractEntryText gives PlainText and the fingerprint of FingerprintText") {
+  const std::string words = Prose(3, 80);
+  for (const std::string& html :
+       {words, "<p>" + words + " <a href='x'>linked words here</a> tail</p>",
+        "<P>" + words + "<A HREF=x>y</A></P>", "<abbr>no link</abbr> " + words, std::string()}) {
+    const EntryText text = ExtractEntryText(html);
+    CHECK(text.plain == PlainText(html));
+    const TextFingerprint expected = FingerprintOf(FingerprintText(html));
+    CHECK(text.fingerprint.simhash == expected.simhash);
+    CHECK(text.fingerprint.words == expected.words);
+  }
 }
 
 }  // namespace

@@ -47,6 +47,23 @@ struct TextFingerprint {
 TextFingerprint FingerprintOf(std::string_view plain_text);
 inline constexpr int kMinSimHashWords = 50;
 
+// What ingest needs of an entry's HTML: PlainText(html) and
+// FingerprintOf(FingerprintText(html)), with one extraction instead of two when the HTML has
+// no link (then the two texts are the same).
+struct EntryText {
+  std::string plain;
+  TextFingerprint fingerprint;
+};
+EntryText ExtractEntryText(std::string_view html);
+
+// Whether two titles can name one article, the check a canonical-URL match must also pass
+// (a URL shared by different articles: a landing page, an ad slot, a test feed's one link).
+// Words are split and lower-cased as SimHash does. Similar: the word sets are equal, one
+// holds every word of the other ("Launch" and "Launch | Example News"), or they share at
+// least half of all their words (Jaccard >= 0.5, so an edited word or two passes). A missing
+// or wordless title is no evidence against a match: true.
+bool SimilarTitles(std::string_view a, std::string_view b);
+
 // Two stories are near duplicates when their SimHashes differ in at most this many bits.
 // Stored as four 16-bit bands: by pigeonhole, hashes within 3 bits share at least one band
 // exactly, so an indexed equality lookup on the bands finds every candidate.
