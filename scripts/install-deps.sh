@@ -8,11 +8,14 @@ build_deps=(
   libcurl4-openssl-dev libpugixml-dev libsqlite3-dev libboost1.81-dev
   libspdlog-dev doctest-dev nlohmann-json3-dev libgumbo-dev
   libtomlplusplus-dev libcli11-dev libsystemd-dev zlib1g-dev
+  libpq-dev
 )
 # Used only by the tests: the fixture server, output validation and the database CLI.
 test_deps=(python3 sqlite3 libxml2-utils curl)
 # Output validation by real consumers (issue 8): RELAX NG, feedparser, a reader, a browser.
 test_deps+=(jing python3-feedparser newsboat chromium)
+# The storage suite's second backend: a throwaway cluster (scripts/with-postgres.sh).
+test_deps+=(postgresql)
 
 # Used only by the fuzz smoke run: clang with libFuzzer and the sanitizer runtimes.
 fuzz_deps=(clang libclang-rt-14-dev)

@@ -350,7 +350,8 @@ long Loop(Injection& injection, long stride) {
   return runs;
 }
 
-TEST_CASE("Every Nth write failing (I/O error, then disk full) ends cleanly and recoverably") {
+TEST_CASE("Every Nth write failing (I/O error, then disk full) ends cleanly and recoverably" *
+          SqliteOnly()) {
   FaultyVfsScope vfs;
   const long stride = Stride(7);
   for (const int error : {SQLITE_IOERR_WRITE, SQLITE_FULL}) {
@@ -364,7 +365,8 @@ TEST_CASE("Every Nth write failing (I/O error, then disk full) ends cleanly and 
   g_write = Injection{};
 }
 
-TEST_CASE("A power cut at any write leaves a database that opens clean with whole ingests") {
+TEST_CASE("A power cut at any write leaves a database that opens clean with whole ingests" *
+          SqliteOnly()) {
   FaultyVfsScope vfs;
   // A clean run counts the writes; the cuts then fall at random points within it.
   long total_writes = 0;
@@ -396,7 +398,7 @@ TEST_CASE("A power cut at any write leaves a database that opens clean with whol
                          << ", every database reopened clean");
 }
 
-TEST_CASE("Every Nth SQLite allocation failing ends cleanly and recoverably") {
+TEST_CASE("Every Nth SQLite allocation failing ends cleanly and recoverably" * SqliteOnly()) {
   const long stride = Stride(97);
   long runs = 0;
   {

@@ -17,20 +17,20 @@ TEST_CASE("Ingesting the same feed ten times stores its entries once and then wr
   auto store = MemoryStore();
   const FeedId id = AddFeedOrDie(*store, "https://example.com/feed");
   const auto feed = ThreeEntryFeed();
-  const auto initial = SqliteTotalChanges(*store);
+  const auto initial = RowsWritten(*store);
   const IngestStats first = IngestOrDie(*store, id, feed, At(5000));
-  CHECK(SqliteTotalChanges(*store) > initial);  // the probe does see writes
+  CHECK(RowsWritten(*store) > initial);  // the probe does see writes
   CHECK(first.inserted == 3);
   CHECK(first.updated == 0);
   CHECK(first.unchanged == 0);
   for (int round = 1; round < 10; ++round) {
-    const auto before = SqliteTotalChanges(*store);
+    const auto before = RowsWritten(*store);
     REQUIRE(before);
     const IngestStats again = IngestOrDie(*store, id, feed, At(5000 + round * 600));
     CHECK(again.inserted == 0);
     CHECK(again.updated == 0);
     CHECK(again.unchanged == 3);
-    CHECK(SqliteTotalChanges(*store) == before);  // not one row written
+    CHECK(RowsWritten(*store) == before);  // not one row written
   }
   CHECK(store->Counts()->entries == 3);
   CHECK(store->Counts()->stories == 3);
@@ -159,10 +159,10 @@ TEST_CASE("A feed whose guids change on every fetch falls back to links, without
   CHECK(second.inserted == 0);
   CHECK(store->Counts()->entries == 3);
   // From now on a fetch with fresh guids is unchanged and costs no write.
-  const auto before = SqliteTotalChanges(*store);
+  const auto before = RowsWritten(*store);
   const auto third = IngestOrDie(*store, id, fetch(3), At(300));
   CHECK(third.unchanged == 3);
-  CHECK(SqliteTotalChanges(*store) == before);
+  CHECK(RowsWritten(*store) == before);
   // A genuinely new entry (new link) is still inserted.
   auto more = fetch(4);
   more.entries.push_back(MakeEntry("random-4d", "D", "https://example.com/d", At(40), "<p>d</p>"));

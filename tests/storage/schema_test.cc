@@ -30,7 +30,8 @@ std::int64_t RawInt(const std::filesystem::path& path, const std::string& sql) {
   return value;
 }
 
-TEST_CASE("A new database file is created, migrated to the current schema and uses WAL") {
+TEST_CASE("A new database file is created, migrated to the current schema and uses WAL" *
+          SqliteOnly()) {
   TempDir dir;
   const auto path = dir.path() / "sub" / "feedd.db";
   {
@@ -70,7 +71,8 @@ TEST_CASE("Migration 1 from an empty database gives a schema every query can run
             ->size() == 1);
 }
 
-TEST_CASE("A version 1 database is migrated to version 2 with its data, index and feeds kept") {
+TEST_CASE("A version 1 database is migrated to version 2 with its data, index and feeds kept" *
+          SqliteOnly()) {
   TempDir dir;
   const auto path = dir.path() / "old.db";
   {
@@ -112,7 +114,7 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
         1);
 }
 
-TEST_CASE("A database from a newer feedd is refused with both versions named") {
+TEST_CASE("A database from a newer feedd is refused with both versions named" * SqliteOnly()) {
   TempDir dir;
   const auto path = dir.path() / "feedd.db";
   { OpenOrDie(path); }
@@ -127,7 +129,7 @@ TEST_CASE("A database from a newer feedd is refused with both versions named") {
   CHECK(RawInt(path, "PRAGMA user_version") == 7);  // left untouched
 }
 
-TEST_CASE("A read-only connection refuses a database that was never migrated") {
+TEST_CASE("A read-only connection refuses a database that was never migrated" * SqliteOnly()) {
   TempDir dir;
   const auto path = dir.path() / "empty.db";
   RawExec(path, "CREATE TABLE unrelated (x)");
@@ -141,7 +143,7 @@ TEST_CASE("A read-only connection refuses a database that was never migrated") {
         0);
 }
 
-TEST_CASE("A read-only connection sees what the writer commits, and cannot write") {
+TEST_CASE("A read-only connection sees what the writer commits, and cannot write" * SqliteOnly()) {
   TempDir dir;
   const auto path = dir.path() / "feedd.db";
   auto writer = OpenOrDie(path);
@@ -162,7 +164,7 @@ TEST_CASE("A read-only connection sees what the writer commits, and cannot write
   CHECK(refused.error().message.find("readonly") != std::string::npos);
 }
 
-TEST_CASE("Backup writes a consistent copy that opens as a store") {
+TEST_CASE("Backup writes a consistent copy that opens as a store" * SqliteOnly()) {
   TempDir dir;
   auto store = OpenOrDie(dir.path() / "feedd.db");
   const FeedId feed = AddFeedOrDie(*store, "https://example.com/feed", {"t"});

@@ -13,6 +13,7 @@
 
 #include "feedd/storage/sqlite_store.h"
 #include "feedd/storage/store.h"
+#include "test_backend.h"
 
 namespace feedd::storage::testing {
 
@@ -50,7 +51,8 @@ inline std::unique_ptr<Store> OpenOrDie(const std::filesystem::path& path,
   return std::move(*store);
 }
 
-inline std::unique_ptr<Store> MemoryStore() { return OpenOrDie(":memory:"); }
+// An empty store on the run's backend (test_backend.h): SQLite in memory, or PostgreSQL.
+inline std::unique_ptr<Store> MemoryStore() { return FreshStore(); }
 
 inline FeedId AddFeedOrDie(Store& store, const std::string& url,
                            std::vector<std::string> tags = {}) {

@@ -1,0 +1,94 @@
+// The PostgreSQL Store, split over several .cc files by concern like the SQLite one: feeds
+// (pg_store.cc), ingest and stories (pg_ingest.cc), entry queries and outputs
+// (pg_queries.cc), maintenance and config sync (pg_maintenance.cc). Private to storage/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "feedd/storage/fingerprint.h"
+#include "feedd/storage/pg_store.h"
+#include "feedd/storage/store.h"
+#include "pg_connection.h"
+
+namespace feedd::storage {
+
+class PgStore final : public Store {
+ public:
+  PgStore(PgConnection conn, OpenMode mode) : conn_(std::move(conn)), mode_(mode) {}
+
+  Result<AddFeedOutcome> AddFeed(const NewFeed& feed) override;
+  Result<std::vector<FeedRecord>> ListFeeds() override;
+  Result<std::optional<FeedRecord>> GetFeed(FeedId id) override;
+  Result<std::optional<FeedRecord>> FindFeedByUrl(std::string_view url) override;
+  Result<bool> RemoveFeed(FeedId id) override;
+  Result<void> RecordFetch(FeedId id, const FetchOutcome& outcome) override;
+  Result<IngestStats> Ingest(FeedId id, const feeds::Feed& feed, Timestamp fetched_at) override;
+  Result<std::vector<StoredEntry>> ListEntries(const EntryQuery& query) override;
+  Result<std::optional<StoredEntry>> GetEntry(EntryId id) override;
+  Result<std::vector<SearchHit>> Search(std::string_view query, int limit) override;
+  Result<std::vector<OutputRow>> SelectOutput(const OutputSelection& selection) override;
+  Result<StoreCounts> Counts() override;
+  Result<void> SetFeedTags(FeedId id, const std::vector<std::string>& tags) override;
+  Result<void> SetFeedTitle(FeedId id, const std::optional<std::string>& title) override;
+  Result<void> SetFeedInterval(FeedId id, std::optional<std::int64_t> interval_seconds) override;
+  Result<RetentionStats> ApplyRetention(const RetentionPolicy& policy, Timestamp now) override;
+  Result<void> Backup(const std::filesystem::path& path) override;
+  Result<ConfigFeedSync> SyncConfigFeeds(const std::vector<NewFeed>& declared) override;
+  Result<int> IndexPending(int max_entries) override;
+  Result<void> Optimize() override;
+  Result<std::int64_t> CountOutputStories(const OutputSelection& selection) override;
+  Result<std::vector<OutputRow>> SelectOutputPage(const OutputSelection& selection,
+                                                  std::int64_t page, int page_size) override;
+  Result<std::vector<std::pair<EntryId, Timestamp>>> EntryEditTimes(
+      const std::vector<EntryId>& ids) override;
+
+  const PgConnection& connection() const { return conn_; }
+
+ private:
+  struct PreparedEntry;
+  struct IngestContext;
+
+  // The feed list's SELECT with `where_sql` appended (its parameters in `params`).
+  Result<std::vector<FeedRecord>> QueryFeeds(const std::string& where_sql, const PgParams& params);
+  Result<void> ReplaceTags(FeedId id, const std::vector<std::string>& tags);
+  Result<void> DeleteOrphanStories(const std::vector<StoryId>& story_ids);
+
+  // Ingest steps (pg_ingest.cc).
+  Result<EntryKeyMode> DetectKeyMode(FeedId id, EntryKeyMode current,
+                                     const std::vector<feeds::Entry>& entries);
+  Result<std::optional<StoryId>> FindUrlStory(const std::string& canonical,
+                                              const IngestContext& context,
+                                              const feeds::Entry& entry, bool& url_taken);
+  Result<StoryId> AssignStory(IngestContext& context, const PreparedEntry& entry);
+  Result<void> InsertEntry(IngestContext& context, const PreparedEntry& entry);
+  Result<void> UpdateEntry(EntryId id, const PreparedEntry& entry, Timestamp modified);
+
+  // The one-item-per-story reading shared by SelectOutput and SelectOutputPage.
+  Result<std::vector<OutputRow>> ReadOutputRows(const std::string& sql, const PgParams& params);
+
+  PgConnection conn_;
+  OpenMode mode_;
+};
+
+inline Unexpected PgFailAs(const std::string& what, const Error& error) {
+  return Fail(what + ": " + error.message);
+}
+
+// The entry columns every entry query selects first, in ReadPgEntry's order.
+inline constexpr std::string_view kPgEntryColumns =
+    "e.id, e.feed_id, e.story_id, e.guid, e.title, e.link, e.published, e.updated, e.authors, "
+    "e.summary, e.content, e.categories, e.enclosures, e.thumbnail, e.comments, e.source_url, "
+    "e.fetched";
+inline constexpr int kPgEntryColumnCount = 17;
+StoredEntry ReadPgEntry(const PgRows& rows, int row);
+
+// The model's lists as JSON text (nullopt for an empty list) and back; see pg_entry_codec.cc.
+std::optional<std::string> PgAuthorsJson(const std::vector<feeds::Author>& authors);
+std::optional<std::string> PgCategoriesJson(const std::vector<std::string>& categories);
+std::optional<std::string> PgEnclosuresJson(const std::vector<feeds::Enclosure>& enclosures);
+
+// Parses "{1,2,3}" (a bigint[] in text form).
+std::vector<std::int64_t> ParsePgIntArray(std::string_view text);
+
+}  // namespace feedd::storage
