@@ -106,7 +106,7 @@ boost::asio::awaitable<HttpResponse> ControlApi::ShowOutput(const std::string& n
     json items = json::array();
     std::size_t count = 0;
     if (rendered) {
-      const json document = json::parse(rendered->body, nullptr, /*allow_exceptions=*/false);
+      const json document = json::parse(rendered->body(), nullptr, /*allow_exceptions=*/false);
       if (document.is_object() && document.contains("items") && document["items"].is_array()) {
         count = document["items"].size();
         for (const auto& item : document["items"]) {
@@ -116,7 +116,7 @@ boost::asio::awaitable<HttpResponse> ControlApi::ShowOutput(const std::string& n
                            {"date_published", item.value("date_published", json(nullptr))}});
         }
       }
-      answer["etag"] = rendered->etag;
+      answer["etag"] = rendered->etag();
       answer["last_modified"] = rendered->last_modified;
     }
     answer["item_count"] = count;

@@ -1,5 +1,7 @@
 // Beast HTTP/1.1 servers for the control socket and the public listener. One coroutine per
 // connection; every read is bounded in size and time; a handler's exception becomes a 500.
+// Beast parses requests; responses are one gathered write of a head formatted into the
+// connection's reused buffer and the body as it is (a cached body is never copied).
 #include "http_server.h"
 
 #include <grp.h>
@@ -19,8 +21,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <list>
 #include <system_error>
+#include <type_traits>
+
+#include "feedd/feeds/dates.h"
 
 namespace feedd::daemon {
 
@@ -41,19 +48,6 @@ HttpRequest ToValue(const http::request<http::string_body>& request) {
   }
   value.body = request.body();
   return value;
-}
-
-http::response<http::string_body> FromValue(HttpResponse value, unsigned version,
-                                            bool keep_alive) {
-  http::response<http::string_body> response{static_cast<http::status>(value.status), version};
-  response.set(http::field::server, "feedd");
-  if (!value.content_type.empty()) response.set(http::field::content_type, value.content_type);
-  for (auto& [name, field_value] : value.headers) response.set(name, field_value);
-  response.keep_alive(keep_alive);
-  const auto length = value.body.size();
-  if (!value.head_only) response.body() = std::move(value.body);
-  response.content_length(length);
-  return response;
 }
 
 HttpResponse PlainError(int status, std::string_view code, std::string_view message) {
@@ -123,6 +117,12 @@ class BasicHttpServer final : public HttpServer {
         socket.close(ignored);
         continue;
       }
+      if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+        // A response's last partial segment must not wait for the client's delayed ACK of
+        // the one before (Nagle): on keep-alive connections that costs up to 40 ms each.
+        boost::system::error_code ignored;
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+      }
       asio::co_spawn(acceptor_.get_executor(), Serve(std::move(socket)),
                      [address = address_](std::exception_ptr error_ptr) {
                        if (!error_ptr) return;
@@ -154,15 +154,38 @@ class BasicHttpServer final : public HttpServer {
     return false;
   }
 
+  // The current HTTP-date, formatted once a second.
+  std::string_view Date() {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (now != date_second_) {
+      date_second_ = now;
+      date_ = feeds::FormatHttpDate(now);
+    }
+    return date_;
+  }
+
+  // One response: the head (formatted into `head`, the connection's buffer) and the body in
+  // one gathered write. `answer` and `head` live in the caller's frame until this returns.
+  // false: the write failed.
+  asio::awaitable<bool> Write(Stream& stream, const HttpResponse& answer, unsigned version,
+                              KeepAlive keep_alive, std::string& head) {
+    head.clear();
+    FormatResponseHead(answer, version, keep_alive, Date(), head);
+    const bool bodiless = answer.head_only || answer.status < 200 || answer.status == 204 ||
+                          answer.status == 304;
+    const std::string_view body = bodiless ? std::string_view() : answer.BodyBytes();
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                    asio::buffer(body.data(), body.size())};
+    auto [error, written] = co_await asio::async_write(stream, buffers, kUseTuple);
+    (void)written;
+    co_return !error;
+  }
+
   // Writes the headers, then each piece of the stream until it ends, the client hangs up or a
   // write stalls past the idle timeout. The connection closes afterwards.
   asio::awaitable<void> ServeStream(Stream& stream, const HttpResponse& answer) {
-    std::string head = "HTTP/1.1 " + std::to_string(answer.status) + " " +
-                       std::string(http::obsolete_reason(static_cast<http::status>(answer.status))) +
-                       "\r\nServer: feedd\r\n";
-    if (!answer.content_type.empty()) head += "Content-Type: " + answer.content_type + "\r\n";
-    for (const auto& [name, value] : answer.headers) head += name + ": " + value + "\r\n";
-    head += "Connection: close\r\n\r\n";
+    std::string head;
+    FormatResponseHead(answer, 11, KeepAlive::kNo, Date(), head);
     stream.expires_after(limits_.idle_timeout);
     auto [head_error, head_bytes] = co_await asio::async_write(stream, asio::buffer(head), kUseTuple);
     (void)head_bytes;
@@ -193,6 +216,7 @@ class BasicHttpServer final : public HttpServer {
     auto registration = connections_.end();
     --registration;
     beast::flat_buffer buffer(limits_.max_header_bytes + 1024);
+    std::string head;  // each response's head; its capacity is reused
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
@@ -200,20 +224,15 @@ class BasicHttpServer final : public HttpServer {
       stream.expires_after(limits_.idle_timeout);
       if (buffer.size() == 0) {
         // Idle until the first byte arrives: evictable, and queued behind older idle ones.
+        // The read is tried at once (the next request of a keep-alive client is often there
+        // already) and is bounded by the stream's idle timeout; eviction or Stop() closes
+        // the socket under it.
         connections_.splice(connections_.end(), connections_, registration);
         registration->idle = true;
-        auto& raw = beast::get_lowest_layer(stream).socket();
-        // A raw wait is outside the stream's own timeout, so a timer bounds it.
-        asio::steady_timer idle_limit(acceptor_.get_executor(), limits_.idle_timeout);
-        auto waiting = std::make_shared<bool>(true);
-        idle_limit.async_wait([&raw, waiting](boost::system::error_code timer_error) {
-          boost::system::error_code ignored;
-          if (!timer_error && *waiting) raw.cancel(ignored);
-        });
-        auto [wait_error] = co_await raw.async_wait(Socket::wait_read, kUseTuple);
-        *waiting = false;
-        idle_limit.cancel();
-        if (wait_error || stopped_ || !raw.is_open()) break;
+        auto [wait_error, first_bytes] = co_await stream.async_read_some(
+            buffer.prepare(std::min<std::size_t>(buffer.max_size(), 8192)), kUseTuple);
+        buffer.commit(first_bytes);
+        if (wait_error || stopped_ || !beast::get_lowest_layer(stream).socket().is_open()) break;
       }
       registration->idle = false;
       auto [read_error, bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
@@ -225,9 +244,8 @@ class BasicHttpServer final : public HttpServer {
           // A malformed or oversized request: say so, then close.
           HttpResponse answer = PlainError(read_error == http::error::body_limit ? 413 : 400,
                                            "bad_request", read_error.message());
-          auto response = FromValue(std::move(answer), 11, false);
           stream.expires_after(std::chrono::seconds(5));
-          co_await http::async_write(stream, response, kUseTuple);
+          co_await Write(stream, answer, 11, KeepAlive::kNo, head);
         }
         break;
       }
@@ -248,11 +266,10 @@ class BasicHttpServer final : public HttpServer {
         co_await ServeStream(stream, answer);
         break;
       }
-      auto response = FromValue(std::move(answer), version, keep_alive);
       stream.expires_after(limits_.idle_timeout);
-      auto [write_error, written] = co_await http::async_write(stream, response, kUseTuple);
-      (void)written;
-      if (write_error || !keep_alive || stopped_) break;
+      const bool written = co_await Write(stream, answer, version == 10 ? 10 : 11,
+                                          keep_alive ? KeepAlive::kYes : KeepAlive::kNo, head);
+      if (!written || !keep_alive || stopped_) break;
     }
     boost::system::error_code ignored;
     beast::get_lowest_layer(stream).socket().shutdown(Socket::shutdown_both, ignored);
@@ -266,6 +283,8 @@ class BasicHttpServer final : public HttpServer {
   std::filesystem::path unlink_on_stop_;
   std::list<Connection> connections_;  // live connections, closed on Stop()
   bool stopped_ = false;
+  std::chrono::sys_seconds date_second_{};
+  std::string date_;
 };
 
 Result<void> PrepareSocketPath(const std::filesystem::path& path) {

@@ -2,7 +2,9 @@
 #include "http_types.h"
 
 #include <algorithm>
+#include <boost/beast/http/status.hpp>
 #include <cctype>
+#include <charconv>
 
 namespace feedd::daemon {
 namespace {
@@ -14,7 +16,59 @@ int HexValue(char c) {
   return -1;
 }
 
+void AppendNumber(std::string& out, std::size_t number) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  out.append(digits, end);
+}
+
+// Header text from a handler, without CR and LF: a value can never start a new line.
+void AppendFieldText(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    if (c != '\r' && c != '\n') out += c;
+  }
+}
+
 }  // namespace
+
+void FormatResponseHead(const HttpResponse& response, unsigned version, KeepAlive keep_alive,
+                        std::string_view date, std::string& out) {
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  AppendNumber(out, static_cast<std::size_t>(response.status));
+  out += ' ';
+  out += boost::beast::http::obsolete_reason(
+      static_cast<boost::beast::http::status>(response.status));
+  out += "\r\nServer: feedd\r\n";
+  if (!date.empty()) {
+    out += "Date: ";
+    out += date;
+    out += "\r\n";
+  }
+  if (!response.content_type.empty()) {
+    out += "Content-Type: ";
+    AppendFieldText(out, response.content_type);
+    out += "\r\n";
+  }
+  for (const auto& [name, value] : response.headers) {
+    AppendFieldText(out, name);
+    out += ": ";
+    AppendFieldText(out, value);
+    out += "\r\n";
+  }
+  if (response.header_lines) out += *response.header_lines;
+  const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+  if (!bodiless && !response.stream) {
+    out += "Content-Length: ";
+    AppendNumber(out, response.BodyBytes().size());
+    out += "\r\n";
+  }
+  if (keep_alive == KeepAlive::kNo || response.stream) {
+    out += "Connection: close\r\n";
+  } else if (version == 10) {
+    out += "Connection: keep-alive\r\n";
+  }
+  out += "\r\n";
+}
 
 std::string HttpRequest::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {

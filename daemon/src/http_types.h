@@ -3,9 +3,11 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,7 +42,28 @@ struct HttpResponse {
   bool head_only = false;  // answer to HEAD: headers with the body's length, no body
   // Set: `body` is ignored; the body is streamed until the stream ends (Connection: close).
   std::shared_ptr<BodyStream> stream;
+  // Set: `body` is ignored and these immutable bytes (a cached rendering) are written as they
+  // are, without a copy; the pointer keeps them alive until the write ends.
+  std::shared_ptr<const std::string> shared_body;
+  // Set: header lines formatted ahead ("Name: value\r\n" each), sent after `headers`, so a
+  // cached response costs no formatting per request. The producer vouches for their syntax.
+  std::shared_ptr<const std::string> header_lines;
+
+  // The bytes of the body: *shared_body when set, else body.
+  std::string_view BodyBytes() const {
+    return shared_body ? std::string_view(*shared_body) : std::string_view(body);
+  }
 };
+
+enum class KeepAlive { kYes, kNo };
+
+// Appends the status line and headers of `response` to `out`, ending with the blank line:
+// "HTTP/1.x STATUS REASON", Server, `date` (an HTTP-date, omitted when empty), Content-Type,
+// `headers` (CR and LF dropped, so no value can add a line), `header_lines`, Content-Length
+// (the body's length; none for 1xx, 204 and 304, nor for a stream, which closes), and
+// Connection as HTTP/1.0 and 1.1 need it to mean `keep_alive`. `version` is 10 or 11.
+void FormatResponseHead(const HttpResponse& response, unsigned version, KeepAlive keep_alive,
+                        std::string_view date, std::string& out);
 
 // The path of a target without its query ("/v1/entries?limit=5" -> "/v1/entries").
 std::string PathOf(std::string_view target);

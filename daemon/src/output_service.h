@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -26,13 +27,31 @@ namespace feedd::daemon {
 
 enum class OutputFormat { kAtom, kRss, kJson, kHtml };
 
-struct RenderedOutput {
+// One content coding of a rendering, with the header lines the public listener sends for it,
+// formatted once per rendering ("Name: value\r\n" each).
+struct Representation {
   std::string body;
-  std::string content_type;
-  std::string etag;           // strong, quoted: a hash of the body
-  std::string last_modified;  // HTTP-date of the newest item
-  std::string cache_control;  // the Cache-Control value to serve it with
+  std::string etag;                  // strong, quoted: a hash of the body (gzip: "...-gz")
+  std::string ok_headers;            // for a 200: Content-Type, [Content-Encoding], validators
+  std::string not_modified_headers;  // for a 304: ETag, Vary, Cache-Control, Last-Modified
 };
+
+// A rendering, immutable once made: the cache hands out shared pointers to it, and responses
+// keep one until their bytes are written.
+struct RenderedOutput {
+  std::string content_type;
+  std::string last_modified;  // HTTP-date of the newest item ("" for the index)
+  std::string cache_control;  // the Cache-Control value to serve it with
+  Representation identity;
+  std::optional<Representation> gzip;  // compressed once per rendering; nullopt if zlib failed
+
+  const std::string& body() const { return identity.body; }
+  const std::string& etag() const { return identity.etag; }
+};
+
+// Fills `rendered`'s representations from `body`: the identity bytes, their gzip member, the
+// ETags and the header lines. content_type, last_modified and cache_control must be set.
+void PrepareRepresentations(RenderedOutput& rendered, std::string body);
 
 // Stories per RFC 5005 archive page, counted from the oldest: page N holds stories
 // [N * kArchivePageSize, (N + 1) * kArchivePageSize). Changing it renumbers every archive.
@@ -64,14 +83,17 @@ class OutputService {
   // Entries changed: cached renderings are stale; files are rewritten shortly (coalesced).
   void Invalidate();
 
-  // nullopt: no output of that name.
-  boost::asio::awaitable<std::optional<RenderedOutput>> Get(std::string name, OutputFormat format);
-  // Archive page `page` (RFC 5005) of an output: nullopt unless the output exists and the page
+  // The cached rendering (rendered first when entries changed since); null: no output of that
+  // name. A cache hit touches neither storage nor another thread.
+  boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> Get(std::string name,
+                                                                    OutputFormat format);
+  // Archive page `page` (RFC 5005) of an output: null unless the output exists and the page
   // is complete (only complete pages are archives; they never change after).
-  boost::asio::awaitable<std::optional<RenderedOutput>> GetArchive(std::string name,
-                                                                   OutputFormat format,
-                                                                   std::int64_t page);
-  boost::asio::awaitable<RenderedOutput> Index();
+  boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> GetArchive(std::string name,
+                                                                           OutputFormat format,
+                                                                           std::int64_t page);
+  // The HTML index of the outputs, rendered once per configuration.
+  std::shared_ptr<const RenderedOutput> Index();
 
   // Writes every output (and archive pages not yet on disk) to the public folder now, atomic
   // renames; then pings the WebSub hub, when configured, for outputs whose bytes changed since
@@ -90,9 +112,8 @@ class OutputService {
   // the caller's copy, kept alive by the awaiting caller's frame.
   boost::asio::awaitable<Result<feeds::OutputDocument>> Build(const config::OutputConfig& output,
                                                              std::optional<std::int64_t> page);
-  boost::asio::awaitable<std::optional<RenderedOutput>> Render(std::string name,
-                                                               OutputFormat format,
-                                                               std::optional<std::int64_t> page);
+  boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> Render(
+      std::string name, OutputFormat format, std::optional<std::int64_t> page);
   // Complete archive pages of an output's selection; `output` as for Build.
   boost::asio::awaitable<Result<std::int64_t>> ArchivePages(const config::OutputConfig& output);
   void ScheduleWrite();
@@ -102,10 +123,11 @@ class OutputService {
   StoreWorker& reader_;
   OutputSettings settings_;
   std::uint64_t generation_ = 1;
-  // (name, format, archive page or -1 for the current document) -> (generation, bytes)
+  // (name, format, archive page or -1 for the current document) -> (generation, rendering)
   std::map<std::tuple<std::string, OutputFormat, std::int64_t>,
-           std::pair<std::uint64_t, RenderedOutput>>
+           std::pair<std::uint64_t, std::shared_ptr<const RenderedOutput>>>
       cache_;
+  std::pair<std::uint64_t, std::shared_ptr<const RenderedOutput>> index_cache_;
   std::map<std::pair<std::string, OutputFormat>, std::string> seen_etags_;  // for WebSub
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;

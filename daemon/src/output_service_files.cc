@@ -100,15 +100,16 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
         if (!rendered) continue;
         // WebSub: the first look only records; later changes of the bytes are published.
         auto& seen = seen_etags_[{output.name, format}];
-        if (!seen.empty() && seen != rendered->etag && !base_url.empty()) {
+        if (!seen.empty() && seen != rendered->etag() && !base_url.empty()) {
           changed_topics.push_back(base_url +
                                    OutputPath(output.name, format, std::nullopt));
         }
-        seen = rendered->etag;
+        seen = rendered->etag();
         if (dir.empty()) continue;
         const std::string file = output.name + "." + OutputExtension(format);
-        auto write = [dir, file, body = rendered->body]() {
-          return WriteAtomically(dir, file, body);
+        // The rendering is immutable and shared: the writer reads it where it is.
+        auto write = [dir, file, rendered]() {
+          return WriteAtomically(dir, file, rendered->body());
         };
         auto written = co_await RunOn(cpu_, std::move(write));
         if (!written) spdlog::error("outputs: {}", written.error().message);
@@ -129,8 +130,8 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
           if (std::filesystem::exists(archive_dir / file, ec)) continue;
           auto rendered = co_await GetArchive(output.name, format, page);
           if (!rendered) continue;
-          auto write = [archive_dir, file, body = rendered->body]() {
-            return WriteAtomically(archive_dir, file, body);
+          auto write = [archive_dir, file, rendered]() {
+            return WriteAtomically(archive_dir, file, rendered->body());
           };
           auto written = co_await RunOn(cpu_, std::move(write));
           if (!written) spdlog::error("outputs: {}", written.error().message);

@@ -1,8 +1,10 @@
 // Public routes. Conditional requests compare the representation's strong ETag; the gzip
-// variant has its own ETag, as RFC 9110 requires of strong validators.
+// variant has its own ETag, as RFC 9110 requires of strong validators. Outputs are served from
+// the rendering cache as they are: this path allocates no body and formats no header.
 #include "public_api.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "gzip.h"
 #include "json_views.h"
@@ -40,33 +42,26 @@ bool MatchesEtag(std::string_view if_none_match, std::string_view etag) {
   return false;
 }
 
-HttpResponse Represent(const HttpRequest& request, const RenderedOutput& rendered) {
+// The cached rendering as a response: the representation the client accepts, its prepared
+// header lines, and its bytes shared with the cache (the aliasing pointers keep the whole
+// rendering alive until the response is written). No copy, no formatting.
+HttpResponse Represent(const HttpRequest& request,
+                       const std::shared_ptr<const RenderedOutput>& rendered) {
+  const bool gzip = rendered->gzip && AcceptsGzip(request.Header("Accept-Encoding"));
+  const Representation& chosen = gzip ? *rendered->gzip : rendered->identity;
   HttpResponse response;
-  response.content_type = rendered.content_type;
-  const bool gzip = AcceptsGzip(request.Header("Accept-Encoding"));
-  std::string etag = rendered.etag;
-  if (gzip) etag.insert(etag.size() - 1, "-gz");
-  response.headers.emplace_back("ETag", etag);
-  response.headers.emplace_back("Vary", "Accept-Encoding");
-  response.headers.emplace_back(
-      "Cache-Control", rendered.cache_control.empty() ? "public, max-age=60" : rendered.cache_control);
-  if (!rendered.last_modified.empty()) {
-    response.headers.emplace_back("Last-Modified", rendered.last_modified);
-  }
-  if (MatchesEtag(request.Header("If-None-Match"), etag) ||
-      (request.Header("If-None-Match").empty() && !rendered.last_modified.empty() &&
-       request.Header("If-Modified-Since") == rendered.last_modified)) {
+  response.content_type.clear();  // in the prepared lines
+  const std::string if_none_match = request.Header("If-None-Match");
+  if (MatchesEtag(if_none_match, chosen.etag) ||
+      (if_none_match.empty() && !rendered->last_modified.empty() &&
+       request.Header("If-Modified-Since") == rendered->last_modified)) {
     response.status = 304;
-    response.content_type.clear();
+    response.header_lines =
+        std::shared_ptr<const std::string>(rendered, &chosen.not_modified_headers);
     return response;
   }
-  response.body = rendered.body;
-  if (gzip) {
-    if (auto compressed = GzipCompress(rendered.body)) {
-      response.body = std::move(*compressed);
-      response.headers.emplace_back("Content-Encoding", "gzip");
-    }
-  }
+  response.header_lines = std::shared_ptr<const std::string>(rendered, &chosen.ok_headers);
+  response.shared_body = std::shared_ptr<const std::string>(rendered, &chosen.body);
   response.head_only = request.method == "HEAD";
   return response;
 }
@@ -123,17 +118,17 @@ boost::asio::awaitable<HttpResponse> PublicApi::Handle(HttpRequest request) {
     response = TextResponse(200, "ok\n");
     response.headers.emplace_back("Cache-Control", "no-store");
   } else if (path == "/" || path == "/index.html") {
-    response = Represent(request, co_await outputs_.Index());
+    response = Represent(request, outputs_.Index());
   } else if (auto archive = ParseArchivePath(path)) {
     auto rendered = co_await outputs_.GetArchive(archive->name, archive->format, archive->page);
-    response = rendered ? Represent(request, *rendered) : TextResponse(404, "no such archive\n");
+    response = rendered ? Represent(request, rendered) : TextResponse(404, "no such archive\n");
   } else if (auto output = ParseOutputPath(path)) {
     auto rendered = co_await outputs_.Get(output->first,
                                           *OutputFormatFromExtension(output->second));
     if (!rendered) {
       response = TextResponse(404, "no such output\n");
     } else {
-      response = Represent(request, *rendered);
+      response = Represent(request, rendered);
     }
   } else {
     response = TextResponse(404, "not found\n");
