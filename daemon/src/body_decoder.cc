@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <limits>
 
 namespace feedd::daemon {
 namespace {
@@ -57,16 +58,28 @@ BodyDecoder::BodyDecoder(ContentCoding coding, std::size_t max_output)
 BodyDecoder::~BodyDecoder() = default;
 
 BodyDecoder::Status BodyDecoder::Append(std::string_view input, std::string& out) {
+  std::size_t consumed = 0;
+  return AppendSome(input, out, std::numeric_limits<std::size_t>::max(), consumed);
+}
+
+BodyDecoder::Status BodyDecoder::AppendSome(std::string_view input, std::string& out,
+                                            std::size_t budget, std::size_t& consumed) {
+  consumed = 0;
   if (coding_ == ContentCoding::kIdentity) {
     if (out.size() + input.size() > max_output_) return Status::kTooLarge;
     out.append(input);
+    consumed = input.size();
     return Status::kOk;
   }
-  return Inflate(input, out);
+  return Inflate(input, out, budget, consumed);
 }
 
-BodyDecoder::Status BodyDecoder::Inflate(std::string_view input, std::string& out) {
-  if (ended_ || input.empty()) return Status::kOk;  // bytes after the end marker are ignored
+BodyDecoder::Status BodyDecoder::Inflate(std::string_view input, std::string& out,
+                                         std::size_t budget, std::size_t& consumed) {
+  if (ended_ || input.empty()) {  // bytes after the end marker are ignored
+    consumed = input.size();
+    return Status::kOk;
+  }
   if (!stream_) {
     stream_ = std::make_unique<Stream>();
     int window = 15 + 16;  // gzip
@@ -85,7 +98,9 @@ BodyDecoder::Status BodyDecoder::Inflate(std::string_view input, std::string& ou
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   z.avail_in = static_cast<uInt>(input.size());
   std::array<char, kSlice> buffer;
-  while (z.avail_in > 0) {
+  std::size_t produced_here = 0;
+  auto used = [&] { return input.size() - z.avail_in; };
+  while (z.avail_in > 0 && produced_here < budget) {
     const std::size_t room = max_output_ - std::min(max_output_, out.size());
     // One byte more than the room: producing it proves the body is over the cap.
     const std::size_t want = std::min(kSlice, room + 1);
@@ -93,15 +108,22 @@ BodyDecoder::Status BodyDecoder::Inflate(std::string_view input, std::string& ou
     z.avail_out = static_cast<uInt>(want);
     const int status = inflate(&z, Z_NO_FLUSH);
     const std::size_t produced = want - z.avail_out;
+    consumed = used();
     if (produced > room) return Status::kTooLarge;
     out.append(buffer.data(), produced);
+    produced_here += produced;
     if (status == Z_STREAM_END) {
       ended_ = true;
+      consumed = input.size();
       return Status::kOk;
     }
-    if (status == Z_BUF_ERROR && produced == 0) return Status::kOk;  // needs more input
+    if (status == Z_BUF_ERROR && produced == 0) {  // needs more input
+      consumed = input.size();
+      return Status::kOk;
+    }
     if (status != Z_OK) return Status::kCorrupt;
   }
+  consumed = used();
   return Status::kOk;
 }
 

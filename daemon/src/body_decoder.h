@@ -31,13 +31,19 @@ class BodyDecoder {
 
   // Decodes `input` (the next bytes of the body as received) and appends to `out`.
   Status Append(std::string_view input, std::string& out);
+  // Like Append, but stops once about `budget` bytes were produced (one zlib slice may go
+  // past it by up to 64 KiB) and says how many input bytes it used in `consumed`; the
+  // caller hands the rest over again later. Identity bodies are always consumed whole.
+  Status AppendSome(std::string_view input, std::string& out, std::size_t budget,
+                    std::size_t& consumed);
   // At the end of the body: kCorrupt when a compressed stream did not reach its end (a
   // truncated gzip), kOk otherwise.
   Status Finish() const;
 
  private:
   struct Stream;
-  Status Inflate(std::string_view input, std::string& out);
+  Status Inflate(std::string_view input, std::string& out, std::size_t budget,
+                 std::size_t& consumed);
 
   ContentCoding coding_;
   std::size_t max_output_;

@@ -1,7 +1,8 @@
 // libcurl multi-socket on Asio. Curl's socket callback says which sockets to watch, its timer
 // callback when to call back; we wait with Asio and hand the events to
 // curl_multi_socket_action. We open the sockets ourselves (CURLOPT_OPENSOCKETFUNCTION) so
-// Asio owns them and so the SSRF guard sees every address before connect().
+// Asio owns them and so the SSRF guard sees every address before connect(). Queues and
+// per-host politeness live here too; one transfer's options and callbacks in curl_transfer.cc.
 #include "curl_fetcher.h"
 
 #include <curl/curl.h>
@@ -14,23 +15,20 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <deque>
 #include <unordered_map>
 
-#include "body_decoder.h"
 #include "curl_handles.h"
+#include "curl_transfer.h"
+#include "feed_url.h"
 #include "fetch_policy.h"
-#include "http_header_parse.h"
-#include "redact.h"
 #include "version.h"
 
 namespace feedd::daemon {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
-using Handler = asio::any_completion_handler<void(FetchResponse)>;
+using Handler = FetchHandler;
 
 std::string DefaultUserAgent() {
   return std::string("feedd/") + Version() + " (+https://github.com/feedd/feedd)";
@@ -49,29 +47,9 @@ struct WatchedSocket {
 
 }  // namespace
 
-struct Transfer;
-
 struct HostQueue {
   std::deque<std::unique_ptr<Transfer>> waiting;
   int in_flight = 0;
-};
-
-struct Transfer {
-  CurlFetcher::Impl* owner = nullptr;
-  CurlEasy easy;
-  CurlSlist headers;
-  FetchRequest request;
-  FetchResponse response;
-  std::string host;
-  // optional + emplace: Boost 1.81's any_completion_handler move-assignment recurses forever.
-  std::optional<Handler> handler;
-  Clock::time_point started;
-  ResponseHeaders current;  // headers of the response being received
-  std::string refused_address;
-  std::optional<BodyDecoder> decoder;  // made at the first body byte, from Content-Encoding
-  std::string body_error;              // why the body callback refused the body
-  bool too_large = false;
-  char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
 class CurlFetcher::Impl {
@@ -98,9 +76,10 @@ class CurlFetcher::Impl {
   void Enqueue(FetchRequest request, Handler handler) {
     auto transfer = std::make_unique<Transfer>();
     transfer->owner = this;
+    transfer->serial = ++serial_;
     transfer->request = std::move(request);
     transfer->handler.emplace(std::move(handler));
-    transfer->host = HostOf(transfer->request.url);
+    transfer->host = PolitenessHost(transfer->request.url);
     transfer->response.host = transfer->host;
     if (shut_down_) {
       transfer->response.failure = FetchFailure::kHttp;
@@ -151,23 +130,18 @@ class CurlFetcher::Impl {
     timer_.cancel();
   }
 
- private:
-  static std::string HostOf(const std::string& url) {
-    CURLU* handle = curl_url();
-    std::string host;
-    if (handle != nullptr && curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
-      char* part = nullptr;
-      if (curl_url_get(handle, CURLUPART_HOST, &part, 0) == CURLUE_OK && part != nullptr) {
-        host = part;
-        curl_free(part);
-      }
-    }
-    curl_url_cleanup(handle);
-    std::transform(host.begin(), host.end(), host.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return host;
+  // The body callback paused this transfer after a full decode slice: continue it on a later
+  // turn of the loop (curl hands the paused chunk over again inside curl_easy_pause).
+  void ResumeLater(Transfer& transfer) {
+    asio::post(executor_, [this, easy = transfer.easy.get(), serial = transfer.serial] {
+      auto found = active_.find(easy);
+      if (found == active_.end() || found->second->serial != serial) return;  // finished
+      curl_easy_pause(easy, CURLPAUSE_CONT);
+      CollectFinished();
+    });
   }
 
+ private:
   // Starts what the limits allow, visiting hosts round-robin: per host at most `per_host` in
   // flight and one start per spacing; a host under Retry-After gets no request at all (its
   // waiting fetches complete as deferred).
@@ -244,7 +218,11 @@ class CurlFetcher::Impl {
       Complete(std::move(transfer));
       return false;
     }
-    Configure(*transfer);
+    ConfigureTransfer(*transfer, limits_);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::OnOpenSocket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::OnCloseSocket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
     transfer->started = Clock::now();
     if (curl_multi_add_handle(multi_.get(), easy) != CURLM_OK) {
       transfer->response.failure = FetchFailure::kHttp;
@@ -256,129 +234,7 @@ class CurlFetcher::Impl {
     return true;
   }
 
-  void Configure(Transfer& transfer) {
-    CURL* easy = transfer.easy.get();
-    curl_easy_setopt(easy, CURLOPT_URL, transfer.request.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    // Only http and https, also after redirects: no file:, gopher:, dict:, ...
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(limits_.max_redirects));
-    // An explicit empty proxy: http_proxy and friends in the environment must not route
-    // requests around the address guard.
-    curl_easy_setopt(easy, CURLOPT_PROXY, "");
-    // We decode ourselves (body_decoder.h): exact decompressed cap, truncation detected.
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
-    curl_easy_setopt(easy, CURLOPT_HTTP_CONTENT_DECODING, 0L);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, limits_.user_agent.c_str());
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(limits_.connect_timeout.count() * 1000));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(limits_.total_timeout.count() * 1000));
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 16L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, 30L);
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(limits_.max_body_bytes));
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Impl::OnBody);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
-    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Impl::OnProgress);
-    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &transfer);
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::OnOpenSocket);
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &transfer);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::OnCloseSocket);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
-
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers,
-        "Accept: application/atom+xml, application/rss+xml, application/feed+json, "
-        "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5");
-    if (transfer.request.etag) {
-      headers = curl_slist_append(headers, ("If-None-Match: " + *transfer.request.etag).c_str());
-    }
-    if (transfer.request.last_modified) {
-      headers = curl_slist_append(
-          headers, ("If-Modified-Since: " + *transfer.request.last_modified).c_str());
-    }
-    transfer.headers.reset(headers);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-  }
-
-  // --- curl callbacks -----------------------------------------------------------------
-
-  static size_t OnBody(char* data, size_t size, size_t count, void* user) {
-    auto* transfer = static_cast<Transfer*>(user);
-    const size_t bytes = size * count;
-    if (!transfer->decoder) {
-      auto coding = ParseContentCoding(transfer->current.content_encoding.value_or(""));
-      if (!coding) {
-        transfer->body_error = coding.error().message;
-        return 0;
-      }
-      transfer->decoder.emplace(*coding,
-                                static_cast<size_t>(transfer->owner->limits_.max_body_bytes));
-    }
-    switch (transfer->decoder->Append(std::string_view(data, bytes), transfer->response.body)) {
-      case BodyDecoder::Status::kOk:
-        return bytes;
-      case BodyDecoder::Status::kTooLarge:
-        transfer->too_large = true;  // decompressed bytes over the cap: a bomb stops here
-        return 0;
-      case BodyDecoder::Status::kCorrupt:
-        transfer->body_error = "corrupt compressed body (" +
-                               transfer->current.content_encoding.value_or("") + ")";
-        return 0;
-    }
-    return 0;
-  }
-
-  static size_t OnHeader(char* data, size_t size, size_t count, void* user) {
-    auto* transfer = static_cast<Transfer*>(user);
-    const size_t bytes = size * count;
-    const std::string_view line(data, bytes);
-    if (IsStatusLine(line)) {
-      transfer->decoder.reset();
-      // A new response in a redirect chain: the previous one was a hop.
-      if (transfer->current.status >= 300 && transfer->current.status < 400 &&
-          transfer->current.location) {
-        // curl has followed it by now: the effective URL is the hop's absolute target.
-        char* target = nullptr;
-        curl_easy_getinfo(transfer->easy.get(), CURLINFO_EFFECTIVE_URL, &target);
-        transfer->response.redirects.push_back(
-            {transfer->current.status,
-             target != nullptr ? std::string(target) : *transfer->current.location});
-      }
-      transfer->current = ResponseHeaders{};
-      transfer->current.status = ParseStatusCode(line);
-      return bytes;
-    }
-    if (transfer->current.header_bytes + bytes > kMaxHeaderBytes ||
-        transfer->current.header_lines + 1 > kMaxHeaderLines) {
-      transfer->body_error = "response headers over " + std::to_string(kMaxHeaderLines) +
-                             " lines or " + std::to_string(kMaxHeaderBytes) + " bytes";
-      return 0;  // header flood
-    }
-    transfer->current.header_bytes += bytes;
-    ++transfer->current.header_lines;
-    AddHeaderLine(transfer->current, line);
-    return bytes;
-  }
-
-  static int OnProgress(void* user, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t) {
-    auto* transfer = static_cast<Transfer*>(user);
-    transfer->response.bytes_received = static_cast<std::int64_t>(downloaded);
-    if (downloaded > transfer->owner->limits_.max_body_bytes) {
-      transfer->too_large = true;  // compressed bytes over the cap: an endless body stops here
-      return 1;
-    }
-    return 0;
-  }
+  // --- curl's socket and timer callbacks ----------------------------------------------
 
   static curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
     auto* transfer = static_cast<Transfer*>(user);
@@ -387,7 +243,7 @@ class CurlFetcher::Impl {
       return CURL_SOCKET_BAD;
     }
     if (!self->guard_.Allows(&address->addr, address->addrlen)) {
-      transfer->refused_address = DescribeAddress(address);
+      transfer->refused_address = DescribeSocketAddress(address);
       return CURL_SOCKET_BAD;
     }
     auto watched = std::make_shared<WatchedSocket>(self->executor_);
@@ -487,7 +343,7 @@ class CurlFetcher::Impl {
       if (node.empty()) continue;
       std::unique_ptr<Transfer> transfer = std::move(node.mapped());
       ReleaseHost(transfer->host);
-      Summarise(*transfer, code);
+      SummariseTransfer(*transfer, code, limits_);
       NoteHostResponse(*transfer);
       Complete(std::move(transfer));
     }
@@ -511,126 +367,6 @@ class CurlFetcher::Impl {
     hosts_.NoteResponse(transfer.host, status, response.bytes_received, retry_at, now);
   }
 
-  void Summarise(Transfer& transfer, CURLcode code) {
-    FetchResponse& response = transfer.response;
-    CURL* easy = transfer.easy.get();
-    long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    response.http_status = status;
-    char* effective = nullptr;
-    if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) {
-      response.effective_url = effective;
-    }
-    response.content_type = transfer.current.content_type.value_or("");
-    response.etag = transfer.current.etag;
-    response.last_modified = transfer.current.last_modified;
-    response.retry_after = transfer.current.retry_after;
-    response.cache_control = transfer.current.cache_control;
-    response.expires = transfer.current.expires;
-    response.elapsed =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - transfer.started);
-    if (code == CURLE_OK) {
-      std::string broken;
-      if (transfer.decoder && transfer.decoder->Finish() != BodyDecoder::Status::kOk) {
-        broken = "compressed body ends before its end marker (truncated " +
-                 transfer.current.content_encoding.value_or("") + ")";
-      } else if (status >= 200 && status < 300 && LooksTruncated(response.body)) {
-        broken = "body ends before the document does (truncated transfer or short "
-                 "Content-Length)";
-      }
-      if (!broken.empty()) {
-        response.failure = FetchFailure::kHttp;
-        response.error = std::move(broken);
-        response.body.clear();
-      }
-      return;
-    }
-
-    curl_off_t connect_us = 0;
-    curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
-    const std::string detail =
-        transfer.error_buffer[0] != '\0' ? transfer.error_buffer : curl_easy_strerror(code);
-    response.error = detail;
-    response.body.clear();  // never hand a partial body onwards
-    if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-      response.failure = FetchFailure::kTooLarge;
-      response.error = "response larger than " + std::to_string(limits_.max_body_bytes) +
-                       " bytes (fetch.max_body_bytes)";
-      return;
-    }
-    if (!transfer.body_error.empty()) {
-      response.failure = FetchFailure::kHttp;
-      response.error = transfer.body_error;
-      return;
-    }
-    if (code == CURLE_TOO_MANY_REDIRECTS) {
-      response.failure = FetchFailure::kHttp;
-      response.error = DescribeRedirects(response.redirects, limits_.max_redirects);
-      return;
-    }
-    switch (code) {
-      case CURLE_UNSUPPORTED_PROTOCOL:
-      case CURLE_URL_MALFORMAT:
-        response.failure = FetchFailure::kPolicy;
-        return;
-      case CURLE_COULDNT_RESOLVE_HOST:
-      case CURLE_COULDNT_RESOLVE_PROXY:
-        response.failure = FetchFailure::kDns;
-        return;
-      case CURLE_COULDNT_CONNECT:
-        if (!transfer.refused_address.empty()) {
-          response.failure = FetchFailure::kPolicy;
-          response.error = "refused to connect to " + transfer.refused_address +
-                           ": not a public address (see fetch.allow_private, fetch.allow_hosts)";
-        } else {
-          response.failure = FetchFailure::kConnect;
-        }
-        return;
-      case CURLE_OPERATION_TIMEDOUT:
-        response.failure = connect_us == 0 ? FetchFailure::kConnect : FetchFailure::kHttp;
-        return;
-      case CURLE_SSL_CONNECT_ERROR:
-      case CURLE_PEER_FAILED_VERIFICATION:
-      case CURLE_SSL_CERTPROBLEM:
-      case CURLE_SSL_CIPHER:
-      case CURLE_SSL_CACERT_BADFILE:
-      case CURLE_SSL_ISSUER_ERROR:
-        response.failure = FetchFailure::kTls;
-        return;
-      default:
-        response.failure = FetchFailure::kHttp;
-        return;
-    }
-  }
-
-  static std::string DescribeRedirects(const std::vector<RedirectHop>& hops, int limit) {
-    for (std::size_t i = 0; i < hops.size(); ++i) {
-      for (std::size_t j = i + 1; j < hops.size(); ++j) {
-        if (hops[i].location == hops[j].location) {
-          return "redirect loop (" + RedactUrl(hops[i].location) + " comes back after " +
-                 std::to_string(j - i) + " hops)";
-        }
-      }
-    }
-    return "more than " + std::to_string(limit) + " redirects (fetch.max_redirects)";
-  }
-
-  static std::string DescribeAddress(const curl_sockaddr* address) {
-    std::array<std::uint8_t, 16> bytes{};
-    if (address->family == AF_INET) {
-      sockaddr_in v4{};
-      std::memcpy(&v4, &address->addr, sizeof v4);
-      bytes[10] = 0xff;
-      bytes[11] = 0xff;
-      std::memcpy(bytes.data() + 12, &v4.sin_addr, 4);
-    } else if (address->family == AF_INET6) {
-      sockaddr_in6 v6{};
-      std::memcpy(&v6, &address->addr, sizeof v6);
-      std::memcpy(bytes.data(), &v6.sin6_addr, 16);
-    }
-    return AddressToString(bytes);
-  }
-
   void Complete(std::unique_ptr<Transfer> transfer) {
     // Posted, not called: we may be inside curl_multi_socket_action, which must not be
     // re-entered by a caller that starts its next fetch right away.
@@ -642,9 +378,6 @@ class CurlFetcher::Impl {
       std::move(handler)(std::move(response));
     });
   }
-
-  static constexpr size_t kMaxHeaderBytes = 64 * 1024;
-  static constexpr size_t kMaxHeaderLines = 256;
 
   asio::any_io_executor executor_;
   FetcherLimits limits_;
@@ -661,7 +394,10 @@ class CurlFetcher::Impl {
   WallTime spacing_wake_{};
   std::unordered_map<curl_socket_t, std::shared_ptr<WatchedSocket>> sockets_;
   bool shut_down_ = false;
+  std::uint64_t serial_ = 0;
 };
+
+void ResumeLater(CurlFetcher::Impl& owner, Transfer& transfer) { owner.ResumeLater(transfer); }
 
 CurlFetcher::CurlFetcher(asio::any_io_executor executor, FetcherLimits limits, AddressGuard guard)
     : impl_(std::make_unique<Impl>(std::move(executor), std::move(limits), std::move(guard))) {}

@@ -4,7 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/this_coro.hpp>
 #include <algorithm>
+#include <functional>
 #include <random>
 #include <string_view>
 
@@ -45,6 +47,35 @@ OfflineDetector::Outcome ForDetector(NetworkEvidence evidence) {
   return OfflineDetector::Outcome::kOther;
 }
 
+// What the CPU pool hands back for a body: unchanged since the last parse, or parsed, or
+// (a page instead of a feed) the feed links it advertises. Hashing, parsing and discovery
+// all run there, so a 32 MiB body or page costs the io thread nothing.
+struct ParseJob {
+  std::size_t body_hash = 0;
+  bool unchanged = false;
+  std::optional<Result<feeds::ParseResult>> parsed;
+  bool is_html = false;
+  std::vector<feeds::DiscoveredFeed> links;
+};
+
+ParseJob ParseOffLoop(std::string_view body, const feeds::ParseOptions& options,
+                      std::optional<std::size_t> previous_hash, bool may_discover) {
+  ParseJob job;
+  job.body_hash = std::hash<std::string_view>{}(body);
+  if (previous_hash == job.body_hash) {
+    job.unchanged = true;
+    return job;
+  }
+  job.parsed.emplace(feeds::ParseFeed(body, options));
+  if (!*job.parsed) {
+    job.is_html = feeds::LooksLikeHtml(body);
+    if (job.is_html && may_discover) {
+      job.links = feeds::DiscoverFeedLinks(body, options.document_url);
+    }
+  }
+  return job;
+}
+
 }  // namespace
 
 FeedUpdater::FeedUpdater(CurlFetcher& fetcher, StoreWorker& writer,
@@ -55,7 +86,9 @@ FeedUpdater::FeedUpdater(CurlFetcher& fetcher, StoreWorker& writer,
 
 boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   UpdateResult result;
-  auto found = co_await writer_.Call(&storage::Store::GetFeed, id);
+  if (!batch_) batch_.emplace(co_await boost::asio::this_coro::executor, writer_);
+  std::function get = [id](storage::Store& store) { return store.GetFeed(id); };
+  auto found = co_await batch_->Run(std::move(get));
   if (!found) {
     spdlog::error("feed {}: cannot read it from storage: {}", id, found.error().message);
     result.next_fetch = NextAfterFailure(1, Now(), bounds_, Jitter());
@@ -113,30 +146,41 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   if (decision.next == NextStep::kNotModified) {
     fetcher_.Hosts().NoteSaved(response.host, memory.last_body_bytes);
   }
-  const std::size_t body_hash = std::hash<std::string_view>{}(response.body);
-  if (decision.next == NextStep::kParse && memory.body_hash == body_hash &&
-      memory.hashed_url == feed.url && feed.status == storage::FeedStatus::kOk) {
-    // The same bytes as last time, from a server without validators: nothing to parse.
-    decision.next = NextStep::kNotModified;
-    fetcher_.Hosts().NoteUnchanged(response.host);
-    memory.last_body_bytes = response.bytes_received;
-  }
-
+  std::optional<ParseJob> job;
   if (decision.next == NextStep::kParse) {
     feeds::ParseOptions options;
     options.document_url = response.effective_url.empty() ? feed.url : response.effective_url;
     options.http_charset = CharsetOf(response.content_type);
-    // `response` lives in this coroutine's frame, suspended until the parse returns.
-    auto parse = [&response, options]() { return feeds::ParseFeed(response.body, options); };
-    auto parsed = co_await RunOn(cpu_, std::move(parse));
+    std::optional<std::size_t> previous_hash;
+    if (memory.hashed_url == feed.url && feed.status == storage::FeedStatus::kOk) {
+      previous_hash = memory.body_hash;
+    }
+    const bool may_discover =
+        feed.entry_count == 0 && feed.status == storage::FeedStatus::kNew;
+    // `response` lives in this coroutine's frame, suspended until the job returns.
+    auto parse = [&response, options, previous_hash, may_discover]() {
+      return ParseOffLoop(response.body, options, previous_hash, may_discover);
+    };
+    job.emplace(co_await RunOn(cpu_, std::move(parse)));
+    if (job->unchanged) {
+      // The same bytes as last time, from a server without validators: nothing to parse.
+      decision.next = NextStep::kNotModified;
+      fetcher_.Hosts().NoteUnchanged(response.host);
+      memory.last_body_bytes = response.bytes_received;
+    }
+  }
+
+  if (decision.next == NextStep::kParse) {
+    const std::size_t body_hash = job->body_hash;
+    auto& parsed = *job->parsed;
     if (!parsed) {
       if (metrics_ != nullptr) metrics_->RecordParseError();
-      const bool is_html = feeds::LooksLikeHtml(response.body);
+      const bool is_html = job->is_html;
       outcome = ParseFailureOutcome(parsed.error().message, is_html, feed, now, bounds_, Jitter());
       // A page that links a feed, subscribed moments ago: move the subscription to the feed
       // it advertises (what `feedctl add https://blog.example/` means).
       if (is_html && feed.entry_count == 0 && feed.status == storage::FeedStatus::kNew) {
-        auto links = feeds::DiscoverFeedLinks(response.body, options.document_url);
+        const auto& links = job->links;
         if (!links.empty()) {
           spdlog::info("feed {} ({}): page advertises feed {}; following it", id, shown_url,
                        RedactUrl(links.front().url));
@@ -158,7 +202,10 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
         spdlog::warn("feed {} ({}): {}", id, shown_url, warning);
       }
       // `parsed` lives in this coroutine's frame, suspended until the write returns.
-      auto stats = co_await writer_.Call(&storage::Store::Ingest, id, std::cref(parsed->feed), now);
+      std::function ingest = [id, &parsed, now](storage::Store& store) {
+        return store.Ingest(id, parsed->feed, now);
+      };
+      auto stats = co_await batch_->Run(std::move(ingest));
       if (!stats) {
         outcome.status = storage::FeedStatus::kError;
         outcome.stage = storage::FetchStage::kStore;
@@ -195,7 +242,11 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   if (metrics_ != nullptr) {
     metrics_->RecordFetchResult(ClassifyFetch(outcome, response.http_status));
   }
-  auto recorded = co_await writer_.Call(&storage::Store::RecordFetch, id, std::cref(outcome));
+  // `outcome` lives in this coroutine's frame, suspended until the write returns.
+  std::function record = [id, &outcome](storage::Store& store) {
+    return store.RecordFetch(id, outcome);
+  };
+  auto recorded = co_await batch_->Run(std::move(record));
   if (!recorded) {
     spdlog::error("feed {} ({}): cannot record the fetch: {}", id, shown_url,
                   recorded.error().message);

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "offline_detector.h"
 #include "feedd/storage/store.h"
+#include "store_batcher.h"
 #include "store_worker.h"
 
 namespace feedd::daemon {
@@ -70,6 +71,9 @@ class FeedUpdater {
   OfflineDetector offline_;
   CurlFetcher& fetcher_;
   StoreWorker& writer_;
+  // The updater's store calls, grouped into one writer hop per batch; made at the first
+  // Update, on the io thread's executor.
+  std::optional<StoreBatcher> batch_;
   boost::asio::any_io_executor cpu_;
   ScheduleBounds bounds_;
   std::function<void()> on_entries_changed_;

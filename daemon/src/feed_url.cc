@@ -61,4 +61,20 @@ Result<std::string> ValidateFeedUrl(std::string_view url_text) {
   return std::string(normalised.get());
 }
 
+std::string PolitenessHost(std::string_view url) {
+  std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
+  std::string host;
+  const std::string text(url);
+  if (handle && curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) == CURLUE_OK) {
+    char* part = nullptr;
+    if (curl_url_get(handle.get(), CURLUPART_HOST, &part, 0) == CURLUE_OK && part != nullptr) {
+      host = part;
+      curl_free(part);
+    }
+  }
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return host;
+}
+
 }  // namespace feedd::daemon

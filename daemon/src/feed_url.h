@@ -12,4 +12,7 @@ namespace feedd::daemon {
 // ("file:///etc/passwd: only http and https feeds are fetched").
 Result<std::string> ValidateFeedUrl(std::string_view url);
 
+// The URL's host, lower-cased: the key of per-host politeness ("" when there is none).
+std::string PolitenessHost(std::string_view url);
+
 }  // namespace feedd::daemon

@@ -31,6 +31,15 @@ class StoreWorker {
     return RunOn(thread_.get_executor(), std::move(work));
   }
 
+  // Runs fn(store) on the worker's thread; resumes the caller with its result. For running
+  // several store calls in one hop (store_batcher.h). fn must not keep the reference.
+  template <typename Fn>
+  auto Apply(Fn fn) {
+    storage::Store* store = store_.get();  // owned by this worker, which outlives its calls
+    auto work = [store, fn = std::move(fn)]() mutable { return fn(*store); };
+    return RunOn(thread_.get_executor(), std::move(work));
+  }
+
   // Finishes queued work, joins the thread and closes the connection.
   void Close() {
     thread_.join();

@@ -126,3 +126,41 @@ TEST_CASE("documents that stop before their root closes look truncated") {
     CHECK(LooksTruncated(c.body) == c.truncated);
   }
 }
+
+TEST_CASE("a bomb decoded with a budget stops each call near the budget and resumes exactly") {
+  const std::string text = std::string(8 << 20, '\0') + "<tail/>";
+  const std::string packed = Gzip(text);
+  REQUIRE(packed.size() < 64 * 1024);  // one chunk of the wire holds megabytes of output
+  BodyDecoder decoder(ContentCoding::kGzip, 16 << 20);
+  std::string out;
+  std::string_view rest(packed);
+  int calls = 0;
+  while (!rest.empty()) {
+    std::size_t consumed = 0;
+    const std::size_t before = out.size();
+    REQUIRE(decoder.AppendSome(rest, out, 1 << 20, consumed) == BodyDecoder::Status::kOk);
+    // A slice stops within one zlib buffer (64 KiB) past the budget.
+    CHECK(out.size() - before <= (1 << 20) + 64 * 1024);
+    REQUIRE(consumed <= rest.size());
+    rest.remove_prefix(consumed);
+    REQUIRE(++calls < 100);
+  }
+  CHECK(calls >= 8);
+  CHECK(out == text);
+  CHECK(decoder.Finish() == BodyDecoder::Status::kOk);
+}
+
+TEST_CASE("a budgeted decode still stops at the cap") {
+  const std::string packed = Gzip(std::string(4 << 20, 'z'));
+  BodyDecoder decoder(ContentCoding::kGzip, 3 << 20);
+  std::string out;
+  std::string_view rest(packed);
+  BodyDecoder::Status status = BodyDecoder::Status::kOk;
+  for (int i = 0; i < 100 && !rest.empty() && status == BodyDecoder::Status::kOk; ++i) {
+    std::size_t consumed = 0;
+    status = decoder.AppendSome(rest, out, 256 * 1024, consumed);
+    rest.remove_prefix(consumed);
+  }
+  CHECK(status == BodyDecoder::Status::kTooLarge);
+  CHECK(out.size() <= (3u << 20));
+}

@@ -3,6 +3,7 @@
 
 #include "feed_url.h"
 
+using feedd::daemon::PolitenessHost;
 using feedd::daemon::ValidateFeedUrl;
 
 TEST_CASE("http and https URLs with a host are accepted") {
@@ -27,4 +28,11 @@ TEST_CASE("refusals never show credentials") {
   auto url = ValidateFeedUrl("ftp://user:secret@example.org/");
   REQUIRE_FALSE(url.has_value());
   CHECK(url.error().message.find("secret") == std::string::npos);
+}
+
+TEST_CASE("the politeness host is the URL's host, lower-cased, without port or userinfo") {
+  CHECK(PolitenessHost("https://Blog.Example.ORG:8443/feed.xml") == "blog.example.org");
+  CHECK(PolitenessHost("http://user:secret@example.com/x") == "example.com");
+  CHECK(PolitenessHost("http://[::1]:8080/") == "[::1]");
+  CHECK(PolitenessHost("not a url") == "");
 }
