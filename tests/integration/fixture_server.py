@@ -294,6 +294,10 @@ class _Server(http.server.ThreadingHTTPServer):
     request_queue_size = 1024
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class FixtureServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
                  autocreate_entries: int | None = None, max_log: int = 200_000):
@@ -316,7 +320,7 @@ class FixtureServer:
         self._max_open_conns = 0
         self._in_flight: dict[str, int] = {}
         self._max_in_flight: dict[str, int] = {}
-        self._httpd = _Server((host, port), _Handler)
+        self._httpd = (_Server6 if ":" in host else _Server)((host, port), _Handler)
         self._httpd.fixture = self  # type: ignore[attr-defined]
         self.host, self.port = self._httpd.server_address[:2]
         self._thread = threading.Thread(target=self._httpd.serve_forever,
@@ -345,7 +349,8 @@ class FixtureServer:
 
     # -- addresses -----------------------------------------------------------------------------
     def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path if path.startswith('/') else '/' + path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{path if path.startswith('/') else '/' + path}"
 
     def feed_url(self, name: str, fmt: str = "rss") -> str:
         return self.url(self.feed_path(name, fmt))
@@ -404,7 +409,7 @@ class FixtureServer:
         return Entry(
             id=f"urn:fixture:{feed.name}:{index}",
             title=f"{feed.name} entry {index}",
-            link=f"http://{self.host}:{self.port}/posts/{feed.name}/{index}",
+            link=self.url(f"/posts/{feed.name}/{index}"),
             published=self._tick(),
             summary=f"<p>Summary of <b>{feed.name}</b> entry {index}.</p>",
             categories=("fixture", feed.name),
@@ -663,7 +668,13 @@ class _Response:
             lines.append("X-Huge: " + "a" * b.huge_header_bytes)
         lines += [f"X-Filler-{i}: {i}" for i in range(b.many_headers)]
         self.record.status = status
-        self._write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"), b.slow_headers_bps)
+        # Raw UTF-8 for non-Latin-1 values (an IDNA host in a Location), as some servers send.
+        head = "\r\n".join(lines) + "\r\n\r\n"
+        try:
+            data = head.encode("latin-1")
+        except UnicodeEncodeError:
+            data = head.encode("utf-8")
+        self._write(data, b.slow_headers_bps)
 
     def _simple(self, status: int, headers: list[tuple[str, str]], text: str) -> None:
         body = text.encode()
