@@ -66,7 +66,12 @@ endif()
 # --- CPack: one Debian package, `cpack -G DEB` in the build folder ---
 set(CPACK_PACKAGE_NAME feedd)
 set(CPACK_PACKAGE_VENDOR "feedd")
-set(CPACK_PACKAGE_CONTACT "feedd maintainers <feedd@localhost>")
+# The Maintainer field names whoever builds and ships the .deb; there is no default to ship
+# under. Without it `cpack -G DEB` stops and says so (or: cpack -D CPACK_PACKAGE_CONTACT=...).
+set(FEEDD_PACKAGE_MAINTAINER "" CACHE STRING "Maintainer of the .deb: \"Full Name <email>\"")
+if(FEEDD_PACKAGE_MAINTAINER)
+  set(CPACK_PACKAGE_CONTACT "${FEEDD_PACKAGE_MAINTAINER}")
+endif()
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "feed aggregator daemon (RSS, Atom, JSON Feed)")
 set(CPACK_PACKAGE_DESCRIPTION "feedd follows RSS, Atom and JSON Feed subscriptions, keeps every \
 article once in SQLite and publishes merged feeds any feed reader can subscribe to. feedctl \

@@ -8,10 +8,14 @@ hostile, for a long time; memory, file descriptors and the error rate must stay 
 Every 10 s it samples VmRSS and the open descriptors of the daemon (/proc) and the fetch
 outcome counters (/metrics on the control socket); healthy feeds gain entries as it runs, and
 SIGHUP reloads the config every few minutes. After a warm-up (a sixth of the run, at least
-one minute) it reports RSS growth, the descriptor range and the error rate of the first and
-second half of the measured part, and exits non-zero when a bar of RELIABILITY.md is missed:
-RSS growth >= 5% after warm-up (median of the first third of the measured samples against
-the last third), descriptors drifting, or the error rate drifting.
+one minute) it reports RSS growth (and RssAnon, the part that is feedd's own), the
+descriptor range and the error rate of the first and second half of the measured part, one
+line per bar, and exits non-zero when a bar of RELIABILITY.md is missed: RSS growth >= 5%
+after warm-up (median of the first third of the measured samples against the last third),
+descriptors drifting (see fd_verdict), or the error rate drifting.
+
+Under FEEDD_TEST_WRAPPER (e.g. "heaptrack -o /tmp/ht") it samples and signals feedd itself,
+not the wrapper, and waits for the wrapper to write its data after SIGTERM.
 """
 
 from __future__ import annotations
@@ -52,6 +56,47 @@ HOSTILE = [
 OUTCOME = re.compile(r'^feedd_fetches_total\{outcome="([^"]+)"\} (\d+)', re.M)
 
 
+def daemon_pid(root: int, binary: str) -> int:
+    """The feedd process itself: `root` when it runs bare, its descendant running `binary`
+    when FEEDD_TEST_WRAPPER (heaptrack, valgrind) runs it; `root` if none is found yet."""
+    binary = os.path.realpath(binary)
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            if os.path.realpath(f"/proc/{pid}/exe") == binary:
+                return pid
+        except OSError:
+            pass
+        todo += children.get(pid, [])
+    return root
+
+
+def memory_split(pid: int) -> dict[str, int]:
+    """RssAnon (heap, SQLite page caches, arenas) and RssFile (mapped binary and libraries),
+    KiB, from /proc/PID/status: growth in RssAnon is ours, growth in RssFile is not."""
+    split: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("RssAnon", "RssFile"):
+                    split[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return split
+
+
 def fetch_outcomes(socket_path: str) -> dict[str, int]:
     try:
         status, _, body = unix_http_request(socket_path, "/metrics", timeout=10)
@@ -69,6 +114,49 @@ def error_rate(before: dict[str, int], after: dict[str, int]) -> tuple[float, in
     return ((total - good) / total if total else 0.0), total
 
 
+def fd_kinds(pid: int) -> tuple[int, int]:
+    """(sockets, everything else) among the open descriptors of `pid`."""
+    sockets = other = 0
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:"):
+                sockets += 1
+            else:
+                other += 1
+    except OSError:
+        pass
+    return sockets, other
+
+
+def fd_verdict(fds: list[int], concurrency: int) -> tuple[bool, str]:
+    """Descriptors vary with the fetches in flight (one socket each, at most fetch.concurrency)
+    and the idle keep-alive connections curl keeps for reuse (the fixture server speaks
+    HTTP/1.1; curl closes a connection idle for 118 s); the rest (two database connections
+    with their WAL and shm, the listeners, epoll, timers, log) is fixed. A busy moment raises
+    the count and it falls back; a leak raises the floor. So: the range must fit
+    2 x concurrency plus a few control connections (bounded), and the count must come back to
+    its baseline: the lowest count of the last third of the samples within k_fd_slack of the
+    lowest of the first third, and the medians likewise (flat)."""
+    k_fd_slack = 4
+    third = max(1, len(fds) // 3)
+    first, last = fds[:third], fds[-third:]
+    bound = 2 * concurrency + 8
+    spread = max(fds) - min(fds)
+    floor_rise = min(last) - min(first)
+    median_rise = statistics.median(last) - statistics.median(first)
+    bounded = spread <= bound
+    flat = floor_rise <= k_fd_slack and median_rise <= k_fd_slack
+    what = (f"fds {min(fds)}..{max(fds)} ({'bounded' if bounded else 'OVER'}: range {spread} "
+            f"<= {bound} = 2 x concurrency + 8), floor {min(first)} -> {min(last)}, median "
+            f"{statistics.median(first):.0f} -> {statistics.median(last):.0f} "
+            f"({'flat' if flat else 'DRIFT'}: within {k_fd_slack})")
+    return bounded and flat, what
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feedd", required=True)
@@ -84,6 +172,7 @@ def main() -> int:
     duration = args.minutes * 60.0
     warmup = max(60.0, duration / 6)
     hostile_count = int(args.feeds * args.hostile)
+    concurrency = 32
     # The hostile feeds live on a host of their own (127.0.0.2): a 429 or 503 rightly pauses
     # every feed of its host, which is per-host politeness, not what this soak measures. The
     # healthy feeds are spread over four more loopback hosts.
@@ -100,16 +189,19 @@ def main() -> int:
         healthy = names[hostile_count:]
         feeds = [{"url": server_of[name].feed_url(name)} for name in names]
         fetch = {"min_interval": args.interval, "max_interval": "2m", "host_spacing": "0s",
-                 "per_host": 16, "concurrency": 32, "timeout": "15s",
+                 "per_host": 16, "concurrency": concurrency, "timeout": "15s",
                  "connect_timeout": "5s"}
         daemon.write_config(feeds=feeds, fetch=fetch)
-        daemon.start(timeout=120)
-        pid = daemon.proc.pid
+        wrapped = bool(os.environ.get("FEEDD_TEST_WRAPPER"))
+        daemon.start(timeout=600 if wrapped else 120)
+        # Under FEEDD_TEST_WRAPPER (heaptrack) the child is the wrapper: sample and signal
+        # feedd itself.
+        pid = daemon_pid(daemon.proc.pid, args.feedd)
         print(f"soak: {args.feeds} feeds ({hostile_count} hostile), {args.minutes} min, "
               f"feedd pid {pid}, workdir {daemon.dir}", flush=True)
 
         started = time.monotonic()
-        samples: list[tuple[float, int, int, dict[str, int]]] = []
+        samples: list[tuple[float, int, int, dict[str, int], int]] = []
         next_reload = started + 300
         while (elapsed := time.monotonic() - started) < duration:
             if not daemon.running():
@@ -118,15 +210,22 @@ def main() -> int:
             for name in rng.sample(healthy, max(1, len(healthy) // 20)):
                 server_of[name].add_entries(name, 1)
             stats = proc_stats(pid)
+            anon = memory_split(pid).get("RssAnon", 0)
             outcomes = fetch_outcomes(daemon.socket)
-            samples.append((elapsed, stats.get("VmRSS", 0), stats.get("fds", 0), outcomes))
+            samples.append((elapsed, stats.get("VmRSS", 0), stats.get("fds", 0), outcomes, anon))
             if len(samples) % 6 == 0:
+                sockets, other = fd_kinds(pid)
                 print(f"  t={elapsed / 60:5.1f} min rss={stats.get('VmRSS', 0) / 1024:6.1f} MiB "
-                      f"fds={stats.get('fds', 0)} fetches={sum(outcomes.values())}", flush=True)
+                      f"(anon {anon / 1024:6.1f}) fds={stats.get('fds', 0)} ({sockets} sockets) "
+                      f"fetches={sum(outcomes.values())}", flush=True)
             if time.monotonic() >= next_reload:
-                daemon.signal(signal.SIGHUP)
+                os.kill(pid, signal.SIGHUP)
                 next_reload += 300
             time.sleep(10)
+        if wrapped:
+            # feedd first; then let the wrapper write its report (heaptrack takes minutes).
+            os.kill(pid, signal.SIGTERM)
+            daemon.proc.wait(900)
         daemon.stop(timeout=30)
     for server in servers:
         server.stop()
@@ -141,22 +240,28 @@ def main() -> int:
     third = max(1, len(measured) // 3)
     rss_start = statistics.median(s[1] for s in measured[:third])
     rss_end = statistics.median(s[1] for s in measured[-third:])
+    anon_start = statistics.median(s[4] for s in measured[:third])
+    anon_end = statistics.median(s[4] for s in measured[-third:])
     rss_peak = max(s[1] for s in measured)
     growth = (rss_end - rss_start) / rss_start * 100 if rss_start else 0.0
-    fds = [s[2] for s in measured]
     half = len(measured) // 2
     rate1, n1 = error_rate(measured[0][3], measured[half][3])
     rate2, n2 = error_rate(measured[half][3], measured[-1][3])
     # Hostile feeds back off while healthy ones keep their pace, so a slowly falling error
     # rate is expected; drift means the rate rising by more than a few points.
     drift_ok = rate2 <= rate1 + 0.03
-    fd_ok = max(fds) - min(fds) <= 40
+    fd_ok, fd_text = fd_verdict([s[2] for s in measured], concurrency)
     rss_ok = growth < 5.0
     verdict = "PASS" if (rss_ok and fd_ok and drift_ok) else "FAIL"
-    print(f"soak: {args.minutes:.0f} min, {args.feeds} feeds ({hostile_count} hostile): "
-          f"median RSS after warm-up {rss_start / 1024:.1f} -> {rss_end / 1024:.1f} MiB "
-          f"({growth:+.1f}%, peak {rss_peak / 1024:.1f} MiB), fds {min(fds)}..{max(fds)}, error rate {rate1:.1%} ({n1} fetches) "
-          f"then {rate2:.1%} ({n2} fetches): {verdict}")
+    print(f"soak: {args.minutes:.0f} min, {args.feeds} feeds ({hostile_count} hostile), "
+          f"warm-up {warmup / 60:.0f} min, {len(measured)} samples after it")
+    print(f"soak: median RSS {rss_start / 1024:.1f} -> {rss_end / 1024:.1f} MiB "
+          f"({growth:+.1f}%, bar < 5%; anon {anon_start / 1024:.1f} -> {anon_end / 1024:.1f} "
+          f"MiB; peak {rss_peak / 1024:.1f} MiB): {'ok' if rss_ok else 'FAIL'}")
+    print(f"soak: {fd_text}: {'ok' if fd_ok else 'FAIL'}")
+    print(f"soak: error rate {rate1:.1%} ({n1} fetches) then {rate2:.1%} ({n2} fetches) "
+          f"(bar: +3 points): {'ok' if drift_ok else 'FAIL'}")
+    print(f"soak: {verdict}")
     return 0 if verdict == "PASS" else 1
 
 

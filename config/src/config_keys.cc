@@ -119,6 +119,11 @@ const KeySpec kKeys[] = {
        t.config->http.websub_hub = v.text;
        return CheckOptionalUrl(v.text);
      }},
+    {.info = {"http", "metrics", KeyType::kBool, "false", Reload::kOnSighup},
+     .set = [](const Target& t, const Value& v) -> std::string {
+       t.config->http.metrics = v.flag;
+       return {};
+     }},
     // [fetch]
     {.info = {"fetch", "allow_private", KeyType::kBool, "false", Reload::kOnSighup},
      .set = [](const Target& t, const Value& v) -> std::string {

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <random>
 
+#include "feedd/storage/pg_store.h"
 #include "feedd/storage/sqlite_store.h"
 #include "redact.h"
 #include "systemd_notify.h"
@@ -70,19 +71,26 @@ void LogEscaped(std::exception_ptr error, const char* what) {
 }  // namespace
 
 std::unique_ptr<Daemon> Daemon::Create(config::Config config, StartupError& error) {
-  if (!config.storage.url.empty()) {
+  // storage.url: PostgreSQL (a server that may be down: 69); else the SQLite file (74).
+  const bool postgres = !config.storage.url.empty();
+  if (postgres && !storage::PgStoreAvailable()) {
     error = {kExitConfig, "storage.url: the PostgreSQL backend is not available in this build; "
                           "use storage.path (SQLite)"};
     return nullptr;
   }
-  auto writer = storage::OpenSqliteStore(config.storage.path, storage::OpenMode::kReadWrite);
+  auto open = [&](storage::OpenMode mode) {
+    return postgres ? storage::OpenPgStore(config.storage.url, mode)
+                    : storage::OpenSqliteStore(config.storage.path, mode);
+  };
+  const int open_failure = postgres ? kExitUnavailable : kExitIoError;
+  auto writer = open(storage::OpenMode::kReadWrite);
   if (!writer) {
-    error = {kExitIoError, writer.error().message};
+    error = {open_failure, writer.error().message};
     return nullptr;
   }
-  auto reader = storage::OpenSqliteStore(config.storage.path, storage::OpenMode::kReadOnly);
+  auto reader = open(storage::OpenMode::kReadOnly);
   if (!reader) {
-    error = {kExitIoError, reader.error().message};
+    error = {open_failure, reader.error().message};
     return nullptr;
   }
   std::unique_ptr<Daemon> daemon(
@@ -130,17 +138,27 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
       status_(io_.get_executor(), reader_, std::chrono::seconds(15)),
       signals_(io_, SIGTERM, SIGINT, SIGHUP) {
   updater_.SetMetrics(&metrics_);
-  control_api_.SetMetricsSource([this] {
-    LiveGauges gauges;
-    gauges.scheduled_feeds = scheduler_.Scheduled();
-    gauges.updates_in_flight = scheduler_.InFlight();
-    const FetcherStats fetches = fetcher_.Stats();
-    gauges.fetches_in_flight = fetches.in_flight;
-    gauges.fetches_queued = fetches.queued;
-    gauges.uptime_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    return RenderPrometheus(metrics_.Snapshot(), gauges, Version());
-  });
+  control_api_.SetMetricsSource([this] { return RenderMetrics(); });
+}
+
+std::string Daemon::RenderMetrics() {
+  LiveGauges gauges;
+  gauges.scheduled_feeds = scheduler_.Scheduled();
+  gauges.updates_in_flight = scheduler_.InFlight();
+  const FetcherStats fetches = fetcher_.Stats();
+  gauges.fetches_in_flight = fetches.in_flight;
+  gauges.fetches_queued = fetches.queued;
+  gauges.uptime_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return RenderPrometheus(metrics_.Snapshot(), gauges, Version());
+}
+
+asio::awaitable<HttpResponse> Daemon::HandlePublic(HttpRequest request) {
+  // Read at each request, so a SIGHUP turns it on or off; off, /metrics is the public API's 404.
+  if (config_.http.metrics && PathOf(request.target) == "/metrics") {
+    co_return MetricsResponse(request.method, RenderMetrics());
+  }
+  co_return co_await public_api_.Handle(std::move(request));
 }
 
 Daemon::~Daemon() {
@@ -169,7 +187,7 @@ Result<void> Daemon::Listen() {
     limits.handler_timeout = std::chrono::seconds(30);
     auto listener = HttpServer::ListenTcp(
         io_.get_executor(), config_.http.listen,
-        [this](HttpRequest request) { return public_api_.Handle(std::move(request)); }, limits);
+        [this](HttpRequest request) { return HandlePublic(std::move(request)); }, limits);
     if (!listener) return Unexpected(listener.error());
     public_server_ = std::move(*listener);
     if (config_.http.base_url.empty()) {
@@ -278,6 +296,7 @@ void Daemon::Reload() {
     settings.base_url = "http://" + public_server_->LocalAddress();
   }
   outputs_.Reconfigure(std::move(settings));
+  config_.http.metrics = next->http.metrics;
   config_.storage.keep_entries = next->storage.keep_entries;
   config_.storage.keep_age = next->storage.keep_age;
   maintenance_.SetRetention(Retention());

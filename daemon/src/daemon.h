@@ -52,6 +52,10 @@ class Daemon {
   explicit Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
                   std::unique_ptr<storage::Store> reader);
   Result<void> Listen();
+  // The Prometheus text of /metrics: counters and live gauges (control socket, public).
+  std::string RenderMetrics();
+  // The public listener: /metrics when http.metrics is on, else the public API's routes.
+  boost::asio::awaitable<HttpResponse> HandlePublic(HttpRequest request);
   boost::asio::awaitable<void> LoadFeeds();
   void WaitForSignal();
   void Reload();

@@ -2,6 +2,10 @@
 // non-zero with one clear line on stderr (sysexits codes).
 #include <spdlog/spdlog.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -24,9 +28,25 @@ constexpr const char* kUsage =
     "  --check-config   validate the config file and exit (0 ok, 78 errors)\n"
     "  --version        print the version (and whether systemd support is built in) and exit\n";
 
+// Feed bodies are buffered whole, up to fetch.max_body_bytes (32 MiB by default; a gzip bomb
+// or an endless body reaches it). glibc's default mmap threshold is dynamic: once such a
+// buffer is freed it rises to the buffer's size, and the trim threshold to twice that, so
+// the next big buffers come from the heap and their freed space stays resident. The F-C7
+// soak measured it: live heap 6-7 MiB throughout, RSS up 32 MiB after the third capped body
+// and never back. A fixed threshold gives every block of 1 MiB or more its own mapping,
+// returned to the system when freed; small blocks keep using the heap, trimmed past 1 MiB.
+void TuneMalloc() {
+#if defined(__GLIBC__)
+  constexpr int kMmapThreshold = 1 << 20;
+  mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+  mallopt(M_TRIM_THRESHOLD, kMmapThreshold);
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  TuneMalloc();
   std::string config_path;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {

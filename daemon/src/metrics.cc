@@ -185,4 +185,20 @@ std::string RenderPrometheus(const MetricsSnapshot& counters, const LiveGauges& 
   return out;
 }
 
+HttpResponse MetricsResponse(std::string_view method, std::string text) {
+  HttpResponse response;
+  if (method != "GET" && method != "HEAD") {
+    response.status = 405;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = "only GET and HEAD are allowed on /metrics\n";
+    response.headers.emplace_back("Allow", "GET, HEAD");
+    return response;
+  }
+  response.content_type = std::string(kPrometheusContentType);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.body = std::move(text);
+  response.head_only = method == "HEAD";
+  return response;
+}
+
 }  // namespace feedd::daemon

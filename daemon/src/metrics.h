@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "feedd/storage/store.h"
+#include "http_types.h"
 
 namespace feedd::daemon {
 
@@ -88,5 +89,9 @@ std::string RenderPrometheus(const MetricsSnapshot& counters, const LiveGauges& 
                              std::string_view version);
 
 inline constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+// The answer to a request for /metrics on the public listener (http.metrics = true): `text`
+// (RenderPrometheus's) to GET and HEAD, uncacheable; 405 with Allow to any other method.
+HttpResponse MetricsResponse(std::string_view method, std::string text);
 
 }  // namespace feedd::daemon

@@ -35,6 +35,7 @@ TEST_CASE("an empty file gives the documented defaults") {
   CHECK(config.http.public_dir == "/etc/feedd/var/public");
   CHECK(config.http.base_url.empty());
   CHECK(config.http.websub_hub.empty());
+  CHECK_FALSE(config.http.metrics);
   CHECK_FALSE(config.fetch.allow_private);
   CHECK(config.fetch.allow_hosts.empty());
   CHECK(config.fetch.min_interval == 10min);
@@ -85,6 +86,7 @@ listen = "[::1]:9000"
 public_dir = "/srv/www/feeds"
 base_url = "https://feeds.example.org/"
 websub_hub = "https://hub.example.org/"
+metrics = true
 [fetch]
 allow_private = true
 allow_hosts = ["127.0.0.2", "10.0.0.0/8", "fd00::/8"]
@@ -126,6 +128,7 @@ window = "7d"
   CHECK(config.http.public_dir == "/srv/www/feeds");
   CHECK(config.http.base_url == "https://feeds.example.org/");
   CHECK(config.http.websub_hub == "https://hub.example.org/");
+  CHECK(config.http.metrics);
   CHECK(config.fetch.allow_private);
   CHECK(config.fetch.allow_hosts ==
         std::vector<std::string>{"127.0.0.2", "10.0.0.0/8", "fd00::/8"});
@@ -144,7 +147,7 @@ window = "7d"
   CHECK(config.feeds[0].url == "https://a.example/feed.xml");
   CHECK(config.feeds[0].tags == std::vector<std::string>{"news", "tech"});
   CHECK(config.feeds[0].title == "A");
-  CHECK(config.feeds[0].line == 30);
+  CHECK(config.feeds[0].line == 31);
   CHECK(config.feeds[1].url == "http://b.example/rss");
   CHECK(config.feeds[1].tags.empty());
   CHECK(config.feeds[1].title.empty());
@@ -157,7 +160,7 @@ window = "7d"
   CHECK(output.query == "linux OR bsd");
   CHECK(output.limit == 50);
   CHECK(output.window == std::chrono::seconds(7 * 24 * 3600));
-  CHECK(output.line == 38);
+  CHECK(output.line == 39);
 }
 
 TEST_CASE("storage.url selects PostgreSQL") {

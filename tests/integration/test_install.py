@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Packaging (issue 9): `cmake --install` into a DESTDIR puts binaries, units, sysusers and
 tmpfiles snippets, the config, docs, man pages and completions where Debian expects them;
-`cpack -G DEB` builds a package whose contents, Depends and maintainer scripts are right.
+`cpack -G DEB` builds a package whose contents, Depends and maintainer scripts are right, and
+only with a maintainer named (FEEDD_PACKAGE_MAINTAINER; none is made up). The installed config
+subscribes a fresh install to no feed.
 Uses the build folder holding --feedd; skips (exit 0) without CMake, or without dpkg-deb
 for the package part."""
 
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import TestRunner, check, parse_args  # noqa: E402
@@ -87,6 +90,13 @@ def test_cmake_install_lays_out_a_debian_tree(ctx: Ctx) -> None:
                            root + f"{ctx.sysconf}/feedd/feedd.toml"],
                           capture_output=True, text=True, timeout=60)
     check(proc.returncode == 0, f"--check-config on the installed config: {proc.stderr}")
+    # A fresh install fetches nothing until its administrator subscribes: no third-party feed
+    # is declared, and the public listener keeps /metrics to itself.
+    with open(root + f"{ctx.sysconf}/feedd/feedd.toml", "rb") as f:
+        installed = tomllib.load(f)
+    check("feed" not in installed, f"the installed config declares feeds: {installed.get('feed')}")
+    check(installed.get("http", {}).get("metrics", False) is False,
+          "the installed config turns http.metrics on")
 
 
 def test_systemd_analyze_verify_is_silent_on_the_installed_units(ctx: Ctx) -> None:
@@ -124,8 +134,19 @@ def test_cpack_builds_a_deb_with_depends_and_maintainer_scripts(ctx: Ctx) -> Non
         print("  dpkg-deb or cpack not installed; skipped")
         return
     out = os.path.join(ctx.work, "pkg")
-    run(["cpack", "-G", "DEB", "--config", os.path.join(ctx.build, "CPackConfig.cmake"),
-         "-B", out], cwd=ctx.work)
+    cpack = ["cpack", "-G", "DEB", "--config", os.path.join(ctx.build, "CPackConfig.cmake")]
+    maintainer = cache_value(ctx.build, "FEEDD_PACKAGE_MAINTAINER") or ""
+    if not maintainer:
+        # No maintainer configured: cpack refuses rather than ship a made-up one...
+        refused = subprocess.run(cpack + ["-B", os.path.join(ctx.work, "refused")],
+                                 capture_output=True, text=True, timeout=240, cwd=ctx.work)
+        check(refused.returncode != 0 and "maintainer" in refused.stdout + refused.stderr,
+              f"cpack without a maintainer -> {refused.returncode}\n{refused.stdout[-2000:]}"
+              f"\n{refused.stderr[-2000:]}")
+        # ...and builds with the one its caller names.
+        maintainer = "feedd install test <install-test@feedd.invalid>"
+        cpack += ["-D", f"CPACK_PACKAGE_CONTACT={maintainer}"]
+    run(cpack + ["-B", out], cwd=ctx.work)
     debs = [f for f in os.listdir(out) if f.endswith(".deb")]
     check(len(debs) == 1, f"packages built: {os.listdir(out)}")
     deb = os.path.join(out, debs[0])
@@ -134,6 +155,8 @@ def test_cpack_builds_a_deb_with_depends_and_maintainer_scripts(ctx: Ctx) -> Non
     info = run(["dpkg-deb", "-I", deb]).stdout
     fields = dict(re.findall(r"^ ([A-Za-z-]+): (.*)$", info, re.MULTILINE))
     check(fields.get("Package") == "feedd", info)
+    check(fields.get("Maintainer") == maintainer, f"Maintainer {fields.get('Maintainer')!r}, "
+          f"want {maintainer!r}")
     depends = fields.get("Depends", "")
     for package in ("libc6", "libcurl4", "libsqlite3-0", "libpugixml1v5", "adduser"):
         check(re.search(rf"\b{re.escape(package)}\b", depends), f"Depends lacks {package}: "

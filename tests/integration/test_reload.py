@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Config reload (SIGHUP): feeds declared in the config are added, changed (title, tags) or
 removed; feeds added at run time with `feedctl add` survive every reload; a restart keeps
-the same state."""
+the same state. http.metrics (off by default) puts /metrics on the public listener, and a
+reload turns it on and off."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import sys
 sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fixture_server import FixtureServer  # noqa: E402
-from harness import Feedd, TestRunner, check, parse_args, wait_until  # noqa: E402
+from harness import (Feedd, TestRunner, check, parse_args, unix_http_request,  # noqa: E402
+                     wait_until)
 
 FETCH = {"connect_timeout": "5s", "timeout": "20s", "host_spacing": "0s"}
 
@@ -75,10 +77,49 @@ def test_reload(cli) -> None:
         check(feeds[url("runtime")]["entries"] == 3, "entries kept")
 
 
+def test_public_metrics_follow_http_metrics(cli) -> None:
+    with Feedd(cli.feedd, cli.feedctl) as daemon:
+        daemon.write_config(fetch=FETCH)
+        daemon.start()
+        # Off by default: the public listener does not know /metrics; the control socket does.
+        status, _, _ = daemon.http_get("/metrics")
+        check(status == 404, f"/metrics on the public listener by default: {status}")
+        status, _, _ = unix_http_request(daemon.socket, "/metrics")
+        check(status == 200, f"/metrics on the control socket: {status}")
+
+        def reload_with(metrics: bool) -> None:
+            daemon.write_config(fetch=FETCH, http={"metrics": metrics})
+            since = daemon.log_size()
+            daemon.signal(signal.SIGHUP)
+            daemon.wait_log(r"reloaded ", timeout=20, since=since)
+
+        reload_with(True)
+        status, headers, body = daemon.http_get("/metrics")
+        check(status == 200, f"/metrics with http.metrics = true: {status} {body[:200]!r}")
+        check(headers.get("content-type", "").startswith("text/plain; version=0.0.4"),
+              f"content type {headers.get('content-type')}")
+        check(headers.get("cache-control") == "no-store", f"headers {headers}")
+        text = body.decode()
+        check('feedd_fetches_total{outcome="ok"}' in text and "feedd_uptime_seconds" in text,
+              text[:500])
+        status, headers, body = daemon.http_get("/metrics", method="HEAD")
+        check(status == 200 and body == b"", f"HEAD /metrics: {status} {body[:100]!r}")
+        # The rest of the public listener is unchanged.
+        status, _, _ = daemon.http_get("/healthz")
+        check(status == 200, f"/healthz: {status}")
+
+        reload_with(False)
+        status, _, _ = daemon.http_get("/metrics")
+        check(status == 404, f"/metrics after turning http.metrics off: {status}")
+        check(daemon.stop() == 0, "exit status after SIGTERM")
+
+
 def main() -> int:
     cli = parse_args()
     runner = TestRunner(cli.only)
     runner.run("SIGHUP syncs config feeds, keeps runtime feeds", test_reload, cli)
+    runner.run("http.metrics puts /metrics on the public listener, SIGHUP toggles it",
+               test_public_metrics_follow_http_metrics, cli)
     return runner.finish()
 
 

@@ -37,6 +37,7 @@ struct HttpConfig {
   std::filesystem::path public_dir = "var/public";  // "" turns file outputs off
   std::string base_url;    // public URL prefix for self links; "" derives it from listen
   std::string websub_hub;  // "" for none
+  bool metrics = false;    // also serve /metrics (Prometheus) on the public listener
 
   bool operator==(const HttpConfig&) const = default;
 };
