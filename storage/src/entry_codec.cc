@@ -1,64 +1,10 @@
-// Entry rows <-> the model: the JSON columns (authors, categories, enclosures) and reading
-// a StoredEntry from the columns of kEntryColumns. Also the Store defaults for backends
+// Entry rows <-> the model: reading a StoredEntry from the columns of kEntryColumns (the
+// JSON list columns through entry_json.h, shared with the PostgreSQL store). Also the Store defaults for backends
 // that lack the later additions.
-#include <nlohmann/json.hpp>
-
+#include "entry_json.h"
 #include "sqlite_store_impl.h"
 
 namespace feedd::storage {
-namespace {
-
-using nlohmann::json;
-
-std::optional<std::string> OptionalString(const json& object, const char* key) {
-  const auto found = object.find(key);
-  if (found == object.end() || !found->is_string()) return std::nullopt;
-  return found->get<std::string>();
-}
-
-json ParseArray(const std::optional<std::string>& text) {
-  if (!text) return json::array();
-  json parsed = json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  return parsed.is_array() ? parsed : json::array();
-}
-
-}  // namespace
-
-std::optional<std::string> AuthorsJson(const std::vector<feeds::Author>& authors) {
-  if (authors.empty()) return std::nullopt;
-  json array = json::array();
-  for (const auto& author : authors) {
-    json object = json::object();
-    if (author.name) object["name"] = *author.name;
-    if (author.email) object["email"] = *author.email;
-    if (author.uri) object["uri"] = *author.uri;
-    array.push_back(std::move(object));
-  }
-  return array.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::optional<std::string> CategoriesJson(const std::vector<std::string>& categories) {
-  if (categories.empty()) return std::nullopt;
-  return json(categories).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::optional<std::string> EnclosuresJson(const std::vector<feeds::Enclosure>& enclosures) {
-  if (enclosures.empty()) return std::nullopt;
-  json array = json::array();
-  for (const auto& enclosure : enclosures) {
-    json object = {{"url", enclosure.url}};
-    if (enclosure.type) object["type"] = *enclosure.type;
-    if (enclosure.length) object["length"] = *enclosure.length;
-    array.push_back(std::move(object));
-  }
-  return array.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string JsonArray(const std::vector<std::string>& values) {
-  return json(values).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string JsonArray(const std::vector<std::int64_t>& values) { return json(values).dump(); }
 
 StoredEntry ReadStoredEntry(const Statement& stmt) {
   StoredEntry stored;
@@ -71,27 +17,11 @@ StoredEntry ReadStoredEntry(const Statement& stmt) {
   entry.link = stmt.OptionalText(5);
   entry.published = stmt.OptionalTime(6);
   entry.updated = stmt.OptionalTime(7);
-  for (const auto& author : ParseArray(stmt.OptionalText(8))) {
-    if (!author.is_object()) continue;
-    entry.authors.push_back({OptionalString(author, "name"), OptionalString(author, "email"),
-                             OptionalString(author, "uri")});
-  }
+  entry.authors = AuthorsFromJson(stmt.OptionalText(8));
   entry.summary = stmt.OptionalText(9);
   entry.content = stmt.OptionalText(10);
-  for (const auto& category : ParseArray(stmt.OptionalText(11))) {
-    if (category.is_string()) entry.categories.push_back(category.get<std::string>());
-  }
-  for (const auto& enclosure : ParseArray(stmt.OptionalText(12))) {
-    if (!enclosure.is_object()) continue;
-    auto url = OptionalString(enclosure, "url");
-    if (!url) continue;
-    feeds::Enclosure value{*url, OptionalString(enclosure, "type"), std::nullopt};
-    const auto length = enclosure.find("length");
-    if (length != enclosure.end() && length->is_number_integer()) {
-      value.length = length->get<std::int64_t>();
-    }
-    entry.enclosures.push_back(std::move(value));
-  }
+  entry.categories = CategoriesFromJson(stmt.OptionalText(11));
+  entry.enclosures = EnclosuresFromJson(stmt.OptionalText(12));
   entry.thumbnail = stmt.OptionalText(13);
   entry.comments = stmt.OptionalText(14);
   entry.source_url = stmt.OptionalText(15);

@@ -9,6 +9,7 @@
 #include "feedd/storage/fingerprint.h"
 #include "feedd/storage/sqlite_store.h"
 #include "feedd/storage/store.h"
+#include "entry_json.h"
 #include "sqlite_db.h"
 
 namespace feedd::storage {
@@ -92,11 +93,5 @@ StoredEntry ReadStoredEntry(const Statement& stmt);
 // Shared by SelectOutput and SelectOutputPage.
 Result<void> AppendOutputRows(Statement& stmt, std::vector<OutputRow>& rows);
 
-// JSON encodings of the model's lists (nullopt for an empty list, so empty costs no bytes).
-std::optional<std::string> AuthorsJson(const std::vector<feeds::Author>& authors);
-std::optional<std::string> CategoriesJson(const std::vector<std::string>& categories);
-std::optional<std::string> EnclosuresJson(const std::vector<feeds::Enclosure>& enclosures);
-std::string JsonArray(const std::vector<std::string>& values);
-std::string JsonArray(const std::vector<std::int64_t>& values);
 
 }  // namespace feedd::storage

@@ -47,13 +47,13 @@ void AddEntryFields(PgParams& params, const feeds::Entry& entry, std::uint64_t h
   params.Add(entry.link);
   params.Add(entry.published);
   params.Add(entry.updated);
-  params.Add(PgAuthorsJson(entry.authors));
+  params.Add(AuthorsJson(entry.authors));
   params.Add(AuthorText(entry.authors));
   params.Add(entry.summary);
   params.Add(entry.content);
   params.Add(text ? std::optional<std::string>(text->plain) : std::nullopt);
-  params.Add(PgCategoriesJson(entry.categories));
-  params.Add(PgEnclosuresJson(entry.enclosures));
+  params.Add(CategoriesJson(entry.categories));
+  params.Add(EnclosuresJson(entry.enclosures));
   params.Add(entry.thumbnail);
   params.Add(entry.comments);
   params.Add(entry.source_url);

@@ -9,6 +9,7 @@
 #include "feedd/storage/fingerprint.h"
 #include "feedd/storage/pg_store.h"
 #include "feedd/storage/store.h"
+#include "../entry_json.h"
 #include "pg_connection.h"
 
 namespace feedd::storage {
@@ -83,10 +84,6 @@ inline constexpr std::string_view kPgEntryColumns =
 inline constexpr int kPgEntryColumnCount = 17;
 StoredEntry ReadPgEntry(const PgRows& rows, int row);
 
-// The model's lists as JSON text (nullopt for an empty list) and back; see pg_entry_codec.cc.
-std::optional<std::string> PgAuthorsJson(const std::vector<feeds::Author>& authors);
-std::optional<std::string> PgCategoriesJson(const std::vector<std::string>& categories);
-std::optional<std::string> PgEnclosuresJson(const std::vector<feeds::Enclosure>& enclosures);
 
 // Parses "{1,2,3}" (a bigint[] in text form).
 std::vector<std::int64_t> ParsePgIntArray(std::string_view text);
