@@ -37,8 +37,12 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 # ---------------------------------------------------------------------------------------------
 # Command line and a small runner
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """--feedd PATH --feedctl PATH (as CTest passes them); defaults: the dev build."""
+def parse_args(argv: list[str] | None = None,
+               needs: tuple[str, ...] = ("feedd", "feedctl")) -> argparse.Namespace:
+    """--feedd PATH --feedctl PATH (as CTest passes them); defaults: the dev build.
+
+    A binary named in `needs` that is missing fails the whole file at once (exit 1, with the
+    runner's summary line) rather than as a confusing first test failure."""
     root = os.path.dirname(os.path.dirname(_HERE))
     parser = argparse.ArgumentParser()
     parser.add_argument("--feedd", default=os.path.join(root, "build", "feedd"))
@@ -46,6 +50,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("-k", dest="only", default=None, help="run tests whose name has this")
     args, _ = parser.parse_known_args(argv)
     exit_on_sigterm()
+    for name in needs:
+        binary = getattr(args, name)
+        if not os.access(binary, os.X_OK):
+            print(f"missing binary {binary}\n0 passed, 1 failed")
+            sys.exit(1)
     return args
 
 

@@ -314,10 +314,6 @@ ORDERED = [test_help_man_and_completions, test_usage_errors_exit_2, test_dead_da
 
 def main() -> int:
     args = parse_args()
-    for binary in (args.feedd, args.feedctl):
-        if not os.access(binary, os.X_OK):
-            print(f"missing binary {binary}\n0 passed, 1 failed")
-            return 1
     runner = TestRunner(args.only)
     started = time.monotonic()
     server = FixtureServer()

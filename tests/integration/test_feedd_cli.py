@@ -102,10 +102,7 @@ def test_a_missing_config_file_fails_with_one_clear_line(ctx: Ctx) -> None:
 
 
 def main() -> int:
-    args = parse_args()
-    if not os.access(args.feedd, os.X_OK):
-        print(f"missing binary {args.feedd}\n0 passed, 1 failed")
-        return 1
+    args = parse_args(needs=("feedd",))
     runner = TestRunner(args.only)
     ctx = Ctx(args)
     try:

@@ -275,10 +275,6 @@ def test_journal_lines_carry_priorities(ctx: Ctx) -> None:
 
 def main() -> int:
     args = parse_args()
-    for binary in (args.feedd, args.feedctl):
-        if not os.access(binary, os.X_OK):
-            print(f"missing binary {binary}\n0 passed, 1 failed")
-            return 1
     version = subprocess.run([args.feedd, "--version"], capture_output=True, text=True,
                              timeout=30)
     if "+systemd" not in version.stdout:
