@@ -104,6 +104,9 @@ void WebSubPublisher::Send(const Ping& ping) {
                                       "Content-Type: application/x-www-form-urlencoded"));
   std::function<bool()> stopping = [this] { return Stopping(); };
   CURL* handle = easy.get();
+  // No AddressGuard here, unlike feed fetches: the hub is the operator's own `websub_hub`
+  // setting, never an address taken from a feed, and redirects are not followed (curl's
+  // default), so no remote party can steer this request to a private address.
   curl_easy_setopt(handle, CURLOPT_URL, ping.hub.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body.c_str());
