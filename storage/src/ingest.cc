@@ -3,8 +3,10 @@
 // writes nothing); across feeds, a story groups copies of one article by canonical URL, else
 // by a SimHash of the prose. New and changed entries are queued for the full-text index
 // (fts_pending), which IndexPending writes in big batches off the fetch path.
-#include <array>
+#include <algorithm>
 #include <set>
+#include <tuple>
+#include <vector>
 
 #include "feedd/feeds/url.h"
 #include "sql_text.h"
@@ -12,10 +14,6 @@
 
 namespace feedd::storage {
 namespace {
-
-// Near-duplicate candidates must be this recent: syndicated copies appear within days, and
-// the window bounds both the lookup and the chance of merging a years-old lookalike.
-constexpr std::chrono::seconds kSimHashWindow = std::chrono::hours(24 * 14);
 
 constexpr std::chrono::seconds kTombstoneRefresh = std::chrono::hours(24 * 30);
 
@@ -42,6 +40,40 @@ bool NonEmpty(const std::optional<std::string>& value) { return value && !value-
 std::optional<std::string_view> PlainTextOf(const std::optional<EntryText>& text) {
   if (!text) return std::nullopt;
   return std::string_view(text->plain);
+}
+
+// The story of the window whose fingerprint is nearest to `simhash` (at most
+// kSimHashMaxDistance bits apart; ties: the older story), skipping stories the ingesting feed
+// already has a copy of. The band rows give the fingerprints; only the near ones are checked
+// against stories and entries.
+Result<std::optional<StoryId>> NearestStory(Database& db, FeedId feed, Timestamp fetched_at,
+                                            std::uint64_t simhash) {
+  auto similar = db.Prepare(kSqlSimilarStories);
+  if (!similar) return Fail(similar.error().message);
+  (*similar)->Bind(StoryBandKey(simhash, 0), StoryBandKey(simhash, 1), StoryBandKey(simhash, 2),
+                   StoryBandKey(simhash, 3), fetched_at - kSimHashWindow);
+  std::vector<std::tuple<int, StoryId, std::int64_t>> near;  // distance, story, fingerprint
+  for (;;) {
+    auto row = (*similar)->Step();
+    if (!row) return Fail(row.error().message);
+    if (!*row) break;
+    const std::int64_t fingerprint = (*similar)->Int(1);
+    const int distance = HammingDistance(simhash, static_cast<std::uint64_t>(fingerprint));
+    if (distance <= kSimHashMaxDistance)
+      near.emplace_back(distance, (*similar)->Int(0), fingerprint);
+  }
+  if (near.empty()) return std::optional<StoryId>();
+  std::sort(near.begin(), near.end());
+  near.erase(std::unique(near.begin(), near.end()), near.end());
+  auto check = db.Prepare(kSqlStoryCandidate);
+  if (!check) return Fail(check.error().message);
+  for (const auto& [distance, story, fingerprint] : near) {
+    auto row = (*check)->Bind(story, fingerprint, feed).Step();
+    if (!row) return Fail(row.error().message);
+    (*check)->Reset();
+    if (*row) return std::optional<StoryId>(story);
+  }
+  return std::optional<StoryId>();
 }
 
 }  // namespace
@@ -173,6 +205,14 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
     ++stats.inserted;
   }
 
+  if (stats.inserted > 0) {
+    // Every insert into entries is InsertEntry's; deletions are counted by a trigger.
+    auto count = db_.Prepare("UPDATE feeds SET entry_count = entry_count + ?2 WHERE id = ?1");
+    if (!count) return FailAs(what, count.error());
+    if (auto done = (*count)->Bind(id, stats.inserted).Run(); !done) {
+      return FailAs(what, done.error());
+    }
+  }
   if (!context.to_index.empty()) {
     // Queued for the index, not indexed: tokenising is most of an insert's cost, so it runs
     // later in big batches (IndexPending) and the fetch path stays a plain row insert.
@@ -274,45 +314,28 @@ Result<StoryId> SqliteStore::AssignStory(IngestContext& context, const PreparedE
     simhash = prepared.text->fingerprint.simhash;
   }
   if (simhash) {
-    auto similar = db_.Prepare(kSqlSimilarStories);
-    if (!similar) return Fail(similar.error().message);
-    (*similar)->Bind(static_cast<std::int64_t>(*simhash & 0xffff),
-                     static_cast<std::int64_t>((*simhash >> 16) & 0xffff),
-                     static_cast<std::int64_t>((*simhash >> 32) & 0xffff),
-                     static_cast<std::int64_t>((*simhash >> 48) & 0xffff),
-                     context.fetched_at - kSimHashWindow, context.feed_id);
-    std::optional<StoryId> best;
-    int best_distance = kSimHashMaxDistance + 1;
-    for (;;) {
-      auto row = (*similar)->Step();
-      if (!row) return Fail(row.error().message);
-      if (!*row) break;
-      const int distance =
-          HammingDistance(*simhash, static_cast<std::uint64_t>((*similar)->Int(1)));
-      if (distance < best_distance) {
-        best_distance = distance;
-        best = (*similar)->Int(0);
-      }
-    }
-    if (best) return *best;
+    auto best = NearestStory(db_, context.feed_id, context.fetched_at, *simhash);
+    if (!best) return Fail(best.error().message);
+    if (*best) return **best;
   }
 
-  auto insert = db_.Prepare(
-      "INSERT INTO stories (canonical_url, simhash, band0, band1, band2, band3, first_seen) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  auto insert =
+      db_.Prepare("INSERT INTO stories (canonical_url, simhash, first_seen) VALUES (?1, ?2, ?3)");
   if (!insert) return Fail(insert.error().message);
-  std::array<std::optional<std::int64_t>, 4> bands;
   std::optional<std::int64_t> stored_hash;
-  if (simhash) {
-    stored_hash = AsSigned(*simhash);
-    for (std::size_t band = 0; band < bands.size(); ++band) {
-      bands[band] = static_cast<std::int64_t>((*simhash >> (16 * band)) & 0xffff);
-    }
+  if (simhash) stored_hash = AsSigned(*simhash);
+  if (auto done = (*insert)->Bind(canonical, stored_hash, context.fetched_at).Run(); !done) {
+    return Fail(done.error().message);
   }
-  (*insert)->Bind(canonical, stored_hash, bands[0], bands[1], bands[2], bands[3],
-                  context.fetched_at);
-  if (auto done = (*insert)->Run(); !done) return Fail(done.error().message);
-  return db_.LastInsertId();
+  const StoryId story = db_.LastInsertId();
+  if (simhash) {
+    auto bands = db_.Prepare(kSqlInsertStoryBands);
+    if (!bands) return Fail(bands.error().message);
+    (*bands)->Bind(story, context.fetched_at, *stored_hash, StoryBandKey(*simhash, 0),
+                   StoryBandKey(*simhash, 1), StoryBandKey(*simhash, 2), StoryBandKey(*simhash, 3));
+    if (auto done = (*bands)->Run(); !done) return Fail(done.error().message);
+  }
+  return story;
 }
 
 Result<void> SqliteStore::InsertEntry(IngestContext& context, const PreparedEntry& prepared) {

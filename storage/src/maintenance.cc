@@ -21,6 +21,15 @@ struct SqliteBackupCloser {
 Result<RetentionStats> SqliteStore::ApplyRetention(const RetentionPolicy& policy, Timestamp now) {
   const std::string what = "apply retention";
   RetentionStats stats;
+  {
+    // The SimHash band rows outside the near-duplicate window, or of deleted stories, go
+    // whatever the policy (one statement, its own transaction).
+    auto prune = db_.Prepare(kSqlPruneStoryBands);
+    if (!prune) return FailAs(what, prune.error());
+    if (auto done = (*prune)->Bind(now - kSimHashWindow).Run(); !done) {
+      return FailAs(what, done.error());
+    }
+  }
   if (!policy.max_entries && !policy.max_age) return stats;
   if (policy.max_entries && *policy.max_entries < 0) return Fail(what + ": negative max_entries");
   auto savepoint = Savepoint::Begin(db_);
@@ -168,6 +177,7 @@ Result<std::vector<QueryPlan>> ExplainQueryPlans(Store& store) {
       {"entry by link", std::string(kSqlFindEntryByLink)},
       {"story by url", std::string(kSqlFindStoryByUrl)},
       {"similar stories", std::string(kSqlSimilarStories)},
+      {"story candidate", std::string(kSqlStoryCandidate)},
       {"entry id range", std::string(kSqlEntryIdRange)},
       {"entries of one feed", ListEntriesSql(one_feed)},
       {"entries of one feed, next page", ListEntriesSql(one_feed_page)},

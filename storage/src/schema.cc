@@ -130,7 +130,44 @@ CREATE TABLE fts_pending (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
+// v3: story_bands replaces the four band indexes of stories. Those were four random b-tree
+// inserts per new story over every story ever kept, and a lookup had to read each candidate's
+// stories row (and probe entries) before comparing fingerprints. One WITHOUT ROWID table keyed
+// by (band number << 16 | band value, first_seen) holds the fingerprint itself, so a lookup
+// is four range reads of one b-tree and only the near ones are checked further. It holds only
+// the near-duplicate window: ApplyRetention prunes older rows and rows of deleted stories
+// (ingest also re-checks a candidate's story, so a stale row never decides anything). The
+// band columns of stories stay for old rows and are no longer written. Migrated: the stories
+// of the window, measured back from the newest story.
+// feeds.entry_count: the feed list read COUNT(*) over each feed's index range, i.e. every
+// entry's index record on every listing (and a reader's page cache is cold after each commit
+// of the writer). Ingest adds its inserts once per fetch; a trigger counts deletions
+// (retention, a removed feed's cascade).
+constexpr std::string_view kMigration3 = R"sql(
+ALTER TABLE feeds ADD COLUMN entry_count INTEGER NOT NULL DEFAULT 0;
+UPDATE feeds SET entry_count = (SELECT COUNT(*) FROM entries e WHERE e.feed_id = feeds.id);
+CREATE TRIGGER entries_count_delete AFTER DELETE ON entries BEGIN
+  UPDATE feeds SET entry_count = entry_count - 1 WHERE id = old.feed_id;
+END;
+DROP INDEX stories_by_band0;
+DROP INDEX stories_by_band1;
+DROP INDEX stories_by_band2;
+DROP INDEX stories_by_band3;
+CREATE TABLE story_bands (
+  band INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  story_id INTEGER NOT NULL,
+  simhash INTEGER NOT NULL,
+  PRIMARY KEY (band, first_seen, story_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO story_bands (band, first_seen, story_id, simhash)
+  SELECT b.n * 65536 + ((s.simhash >> (16 * b.n)) & 65535), s.first_seen, s.id, s.simhash
+  FROM stories s, (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) b
+  WHERE s.simhash IS NOT NULL
+    AND s.first_seen >= (SELECT MAX(first_seen) FROM stories) - 1209600;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
 
 std::string NewerMessage(const std::string& path, int found) {
   return "open " + path + ": database schema version " + std::to_string(found) +

@@ -2,6 +2,8 @@
 // statements the store runs). Private to storage/.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,13 +26,39 @@ inline constexpr std::string_view kSqlFindStoryByUrl =
     "(SELECT y.title FROM entries y WHERE y.story_id = s.id ORDER BY y.id LIMIT 1) "
     "FROM stories s WHERE s.canonical_url = ?1";
 
-// ?1..?4 the four bands, ?5 oldest first_seen considered, ?6 the ingesting feed (its own
-// stories are not candidates: one feed carrying one article twice is an entry-key matter).
+// Near-duplicate candidates must be this recent: syndicated copies appear within days, and
+// the window bounds both the lookup and the chance of merging a years-old lookalike.
+// story_bands holds this window (schema v3 migrates it as 1209600 seconds).
+inline constexpr std::chrono::seconds kSimHashWindow = std::chrono::hours(24 * 14);
+
+// The key of one SimHash band in story_bands: band number (0..3) << 16 | the band's 16 bits.
+inline constexpr std::int64_t StoryBandKey(std::uint64_t simhash, int band) {
+  return static_cast<std::int64_t>(band) * 65536 +
+         static_cast<std::int64_t>((simhash >> (16 * band)) & 0xffff);
+}
+
+// ?1..?4 the four band keys, ?5 oldest first_seen considered: fingerprints sharing a band.
+// A story may come twice (several bands equal); its rows may be stale (see schema v3).
 inline constexpr std::string_view kSqlSimilarStories =
-    "SELECT s.id, s.simhash FROM stories s "
-    "WHERE (s.band0 = ?1 OR s.band1 = ?2 OR s.band2 = ?3 OR s.band3 = ?4) "
-    "AND s.first_seen >= ?5 "
-    "AND NOT EXISTS (SELECT 1 FROM entries x WHERE x.story_id = s.id AND x.feed_id = ?6)";
+    "SELECT story_id, simhash FROM story_bands "
+    "WHERE band IN (?1, ?2, ?3, ?4) AND first_seen >= ?5";
+
+// ?1 a near candidate's story, ?2 its fingerprint, ?3 the ingesting feed: does the story
+// still exist with that fingerprint (ids of deleted stories can be reused), and has that
+// feed no copy of it (one feed carrying one article twice is an entry-key matter)?
+inline constexpr std::string_view kSqlStoryCandidate =
+    "SELECT 1 FROM stories s WHERE s.id = ?1 AND s.simhash = ?2 "
+    "AND NOT EXISTS (SELECT 1 FROM entries x WHERE x.story_id = s.id AND x.feed_id = ?3)";
+
+// ?1 story, ?2 first_seen, ?3 simhash, ?4..?7 the band keys.
+inline constexpr std::string_view kSqlInsertStoryBands =
+    "INSERT OR IGNORE INTO story_bands (band, first_seen, story_id, simhash) "
+    "VALUES (?4, ?2, ?1, ?3), (?5, ?2, ?1, ?3), (?6, ?2, ?1, ?3), (?7, ?2, ?1, ?3)";
+
+// ?1 oldest first_seen kept: the window's rows of live stories stay.
+inline constexpr std::string_view kSqlPruneStoryBands =
+    "DELETE FROM story_bands WHERE first_seen < ?1 "
+    "OR NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = story_bands.story_id)";
 
 // The lowest and highest entry id (search extrapolates from them). Two subqueries: SQLite
 // answers a lone MIN() or MAX() from the end of the rowid b-tree, but MIN() and MAX() in one
@@ -39,14 +67,15 @@ inline constexpr std::string_view kSqlEntryIdRange =
     "SELECT COALESCE((SELECT MIN(id) FROM entries), 0), "
     "COALESCE((SELECT MAX(id) FROM entries), 0)";
 
-// The feed list with tags and entry counts in one statement (no query per feed).
+// The feed list with tags and entry counts in one statement (no query per feed; the count is
+// kept in feeds.entry_count, schema v3).
 inline constexpr std::string_view kSqlFeedSelect =
     "SELECT f.id, f.url, f.user_title, f.feed_title, f.site_link, f.status, f.error_stage, "
     "f.last_error, f.last_http_status, f.consecutive_failures, f.etag, f.last_modified, "
     "f.last_fetch, f.last_success, f.next_fetch, f.interval_seconds, f.created, "
     "(SELECT json_group_array(tag) FROM "
     "(SELECT tag FROM feed_tags WHERE feed_id = f.id ORDER BY tag)), "
-    "(SELECT COUNT(*) FROM entries WHERE feed_id = f.id) "
+    "f.entry_count "
     "FROM feeds f ";
 
 // The listing query for the filters present in `query` (parameters in the order

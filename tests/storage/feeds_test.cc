@@ -23,6 +23,36 @@ TEST_CASE("Adding an already subscribed URL returns the existing feed, not a sec
   CHECK_FALSE(store->AddFeed(NewFeed{"", std::nullopt, {}}));
 }
 
+TEST_CASE("A feed's entry count follows inserts, unchanged fetches, retention and removal") {
+  auto store = MemoryStore();
+  const FeedId a = AddFeedOrDie(*store, "https://a.example/feed");
+  const FeedId b = AddFeedOrDie(*store, "https://b.example/feed");
+  auto count_of = [&](FeedId id) { return store->GetFeed(id)->value().entry_count; };
+  const auto three = MakeFeed({MakeEntry("1", "One", "https://a.example/1", At(10), "<p>1</p>"),
+                               MakeEntry("2", "Two", "https://a.example/2", At(20), "<p>2</p>"),
+                               MakeEntry("3", "Three", "https://a.example/3", At(30), "")});
+  IngestOrDie(*store, a, three, At(100));
+  IngestOrDie(*store, b, MakeFeed({MakeEntry("x", "X", "https://b.example/x", At(10), "")}),
+              At(100));
+  CHECK(count_of(a) == 3);
+  CHECK(count_of(b) == 1);
+  IngestOrDie(*store, a, three, At(200));  // unchanged
+  auto edited = three;
+  edited.entries[0].title = "One, edited";
+  IngestOrDie(*store, a, edited, At(300));  // an update is no new entry
+  CHECK(count_of(a) == 3);
+  RetentionPolicy keep_one;
+  keep_one.max_entries = 1;
+  auto retained = store->ApplyRetention(keep_one, At(400));
+  REQUIRE(retained);
+  CHECK(retained->entries_deleted == 2);
+  CHECK(count_of(a) == 1);
+  CHECK(count_of(b) == 1);
+  REQUIRE(store->RemoveFeed(a));
+  CHECK(count_of(b) == 1);
+  CHECK(store->ListFeeds()->front().entry_count == store->Counts()->entries);
+}
+
 TEST_CASE("ListFeeds gives every feed with its tags and entry count") {
   auto store = MemoryStore();
   const FeedId a = AddFeedOrDie(*store, "https://a.example/feed", {"tech", "daily", "tech", ""});

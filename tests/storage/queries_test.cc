@@ -211,7 +211,16 @@ TEST_CASE("Per-feed and listing queries use indexes, never a full scan of entrie
     }
     if (plan.name == "entry by key")
       CHECK(all.find("(feed_id=? AND entry_key=?)") != std::string::npos);
-    if (plan.name == "similar stories") CHECK(all.find("MULTI-INDEX OR") != std::string::npos);
+    if (plan.name == "similar stories") {
+      // Four range reads of the band table's key; no stories row is read for a candidate.
+      CHECK(all.find("story_bands USING PRIMARY KEY (band=? AND first_seen>?)") !=
+            std::string::npos);
+      CHECK(all.find("stories") == std::string::npos);
+    }
+    if (plan.name == "story candidate") {
+      CHECK(all.find("USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+      CHECK(all.find("entries_by_story (story_id=? AND feed_id=?)") != std::string::npos);
+    }
   }
 }
 

@@ -30,6 +30,19 @@ std::int64_t RawInt(const std::filesystem::path& path, const std::string& sql) {
   return value;
 }
 
+// Back from version 3 to the version 2 schema: the band indexes of stories instead of
+// story_bands, and the band columns filled as a version 2 feedd wrote them.
+constexpr std::string_view kUndoMigration3 =
+    "DROP TABLE story_bands; DROP TRIGGER entries_count_delete; "
+    "ALTER TABLE feeds DROP COLUMN entry_count; "
+    "UPDATE stories SET band0 = simhash & 65535, band1 = (simhash >> 16) & 65535, "
+    "band2 = (simhash >> 32) & 65535, band3 = (simhash >> 48) & 65535 "
+    "WHERE simhash IS NOT NULL; "
+    "CREATE INDEX stories_by_band0 ON stories(band0, first_seen) WHERE band0 IS NOT NULL; "
+    "CREATE INDEX stories_by_band1 ON stories(band1, first_seen) WHERE band1 IS NOT NULL; "
+    "CREATE INDEX stories_by_band2 ON stories(band2, first_seen) WHERE band2 IS NOT NULL; "
+    "CREATE INDEX stories_by_band3 ON stories(band3, first_seen) WHERE band3 IS NOT NULL; ";
+
 TEST_CASE("A new database file is created, migrated to the current schema and uses WAL" *
           SqliteOnly()) {
   TempDir dir;
@@ -41,7 +54,7 @@ TEST_CASE("A new database file is created, migrated to the current schema and us
     CHECK(counts->feeds == 0);
   }
   CHECK(std::filesystem::exists(path));
-  CHECK(RawInt(path, "PRAGMA user_version") == 2);
+  CHECK(RawInt(path, "PRAGMA user_version") == 3);
   CHECK(RawInt(path, "PRAGMA page_size") == 16384);
   CHECK(RawInt(path,
                "SELECT count(*) FROM sqlite_schema WHERE name IN ('feeds', 'feed_tags', "
@@ -85,11 +98,12 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
   }
   // Back to exactly the version 1 schema: what v2 added goes (a v1 feedd indexed at ingest,
   // so the entry above is in the index, as in a real v1 file).
-  RawExec(path,
-          "DROP TABLE fts_pending; DROP INDEX feeds_by_config_url; "
-          "ALTER TABLE feeds DROP COLUMN config_url; PRAGMA user_version = 1");
-  CHECK(RawInt(path, "SELECT count(*) FROM pragma_table_info('feeds') WHERE name = "
-                     "'config_url'") == 0);
+  RawExec(path, std::string(kUndoMigration3) +
+                    "DROP TABLE fts_pending; DROP INDEX feeds_by_config_url; "
+                    "ALTER TABLE feeds DROP COLUMN config_url; PRAGMA user_version = 1");
+  CHECK(RawInt(path,
+               "SELECT count(*) FROM pragma_table_info('feeds') WHERE name = "
+               "'config_url'") == 0);
   auto reader = OpenSqliteStore(path, OpenMode::kReadOnly);
   REQUIRE_FALSE(reader);  // a reader does not migrate
   {
@@ -109,7 +123,67 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
                 At(400));
     CHECK(store->Search("modern", 5)->size() == 1);
   }
-  CHECK(RawInt(path, "PRAGMA user_version") == 2);
+  CHECK(RawInt(path, "PRAGMA user_version") == 3);
+  CHECK(RawInt(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
+        1);
+}
+
+TEST_CASE(
+    "A version 2 database is migrated to version 3: the SimHash window moves to "
+    "story_bands and still finds syndicated copies" *
+    SqliteOnly()) {
+  TempDir dir;
+  const auto path = dir.path() / "v2.db";
+  FeedId b = 0;
+  {
+    auto store = OpenOrDie(path);
+    const FeedId a = AddFeedOrDie(*store, "https://a.example/feed");
+    b = AddFeedOrDie(*store, "https://b.example/feed");
+    // Two long articles: one a month before the other, so outside the migrated window.
+    IngestOrDie(
+        *store, a,
+        MakeFeed({MakeEntry("old", "Old", "https://a.example/old", At(10), Prose(11, 300))}),
+        At(1000));
+    IngestOrDie(
+        *store, a,
+        MakeFeed({MakeEntry("new", "New", "https://a.example/new", At(10), Prose(12, 300))}),
+        At(1000 + 30 * 86400));
+  }
+  RawExec(path, std::string(kUndoMigration3) + "PRAGMA user_version = 2");
+  CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'story_bands'") == 0);
+  {
+    auto store = OpenOrDie(path);
+    CHECK(RawInt(path, "PRAGMA user_version") == 3);
+    // The entry counts are taken over from the entries.
+    CHECK(store->ListFeeds()->front().entry_count == 2);
+    CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'stories_by_band%'") ==
+          0);
+    // Only the newer story is in the window: its four bands, each keyed by band number.
+    CHECK(RawInt(path, "SELECT count(*) FROM story_bands") == 4);
+    CHECK(RawInt(path, "SELECT count(DISTINCT band >> 16) FROM story_bands") == 4);
+    CHECK(RawInt(path,
+                 "SELECT count(*) FROM story_bands b JOIN stories s ON s.id = b.story_id "
+                 "WHERE s.simhash = b.simhash AND b.band = (b.band >> 16) * 65536 + "
+                 "((s.simhash >> (16 * (b.band >> 16))) & 65535)") == 4);
+    // A copy of the newer article in another feed joins its story through the migrated rows.
+    IngestOrDie(
+        *store, b,
+        MakeFeed({MakeEntry("copy", "New", "https://b.example/copy", At(10), Prose(12, 300))}),
+        At(1000 + 31 * 86400));
+    CHECK(store->Counts()->stories == 2);
+    // A copy of the old one is a story of its own (and writes its bands).
+    IngestOrDie(
+        *store, b,
+        MakeFeed({MakeEntry("old-copy", "Old", "https://b.example/old", At(10), Prose(11, 300))}),
+        At(1000 + 31 * 86400));
+    CHECK(store->Counts()->stories == 3);
+    CHECK(RawInt(path, "SELECT count(*) FROM story_bands") == 8);
+    // Retention prunes what the window no longer holds, whatever the policy.
+    REQUIRE(store->ApplyRetention({}, At(1000 + 30 * 86400 + 14 * 86400)));
+    CHECK(RawInt(path, "SELECT count(*) FROM story_bands") == 8);
+    REQUIRE(store->ApplyRetention({}, At(1000 + 32 * 86400 + 14 * 86400)));
+    CHECK(RawInt(path, "SELECT count(*) FROM story_bands") == 0);
+  }
   CHECK(RawInt(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
         1);
 }
@@ -124,7 +198,7 @@ TEST_CASE("A database from a newer feedd is refused with both versions named" * 
     REQUIRE_FALSE(store);
     CHECK(store.error().message == "open " + path.string() +
                                        ": database schema version 7 is newer than this feedd "
-                                       "supports (2)");
+                                       "supports (3)");
   }
   CHECK(RawInt(path, "PRAGMA user_version") == 7);  // left untouched
 }
@@ -135,7 +209,7 @@ TEST_CASE("A read-only connection refuses a database that was never migrated" * 
   RawExec(path, "CREATE TABLE unrelated (x)");
   auto store = OpenSqliteStore(path, OpenMode::kReadOnly);
   REQUIRE_FALSE(store);
-  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (2)") !=
+  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (3)") !=
         std::string::npos);
   auto missing = OpenSqliteStore(dir.path() / "missing.db", OpenMode::kReadOnly);
   REQUIRE_FALSE(missing);

@@ -124,6 +124,36 @@ TEST_CASE("Short texts and old stories are not matched by SimHash") {
   CHECK(store->Counts()->stories == 4);
 }
 
+TEST_CASE("Band rows of deleted or old stories never decide a match, and retention prunes them") {
+  auto store = MemoryStore();
+  const FeedId a = AddFeedOrDie(*store, "https://a.example/feed");
+  const FeedId b = AddFeedOrDie(*store, "https://b.example/feed");
+  const FeedId c = AddFeedOrDie(*store, "https://c.example/feed");
+  IngestOrDie(*store, a,
+              MakeFeed({MakeEntry("1", "Gone", "https://a.example/1", At(10), Prose(21, 300))}),
+              At(1000));
+  // The feed and its story go; the story's band rows stay until retention runs.
+  REQUIRE(store->RemoveFeed(a));
+  CHECK(store->Counts()->stories == 0);
+  // A copy elsewhere must not be attached to the deleted story (nor fail on it).
+  IngestOrDie(*store, b,
+              MakeFeed({MakeEntry("2", "Gone", "https://b.example/2", At(10), Prose(21, 300))}),
+              At(2000));
+  CHECK(store->Counts()->stories == 1);
+  // Its own copy in a third feed still joins it.
+  IngestOrDie(*store, c,
+              MakeFeed({MakeEntry("3", "Gone", "https://c.example/3", At(10), Prose(21, 300))}),
+              At(3000));
+  CHECK(store->Counts()->stories == 1);
+  // Retention (no limits set) prunes the rows outside the window; a copy after that is new.
+  REQUIRE(store->ApplyRetention({}, At(2000 + 15 * 86400)));
+  const FeedId d = AddFeedOrDie(*store, "https://d.example/feed");
+  IngestOrDie(*store, d,
+              MakeFeed({MakeEntry("4", "Gone", "https://d.example/4", At(10), Prose(21, 300))}),
+              At(2000 + 15 * 86400));
+  CHECK(store->Counts()->stories == 2);
+}
+
 TEST_CASE("A feed linking every entry to one page does not merge its own entries") {
   auto store = MemoryStore();
   const FeedId a = AddFeedOrDie(*store, "https://a.example/feed");
