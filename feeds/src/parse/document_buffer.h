@@ -18,7 +18,7 @@ struct Unmapper {
 class DocumentBuffer {
  public:
   DocumentBuffer() = default;
-  // A copy of `text`. A document of 512 KiB or more goes to anonymous memory advised for
+  // A copy of `text`. A document of 1 MiB or more goes to anonymous memory advised for
   // transparent huge pages and faulted in with one call: on a VM a first-touch 4 KiB page
   // fault costs more than copying the page (50 MB into fresh malloc'd pages: 0.21 s of CPU;
   // into pre-faulted huge pages: 0.01 s). Smaller ones use the heap, whose pages malloc reuses.

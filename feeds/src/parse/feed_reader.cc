@@ -1,5 +1,6 @@
 // Reading an RSS or Atom document: the format from the root element (and its namespace and
 // version), the feed-level fields from the feed table, and every item/entry in order.
+#include <algorithm>
 #include <cstring>
 
 #include "feedd/feeds/parse.h"
@@ -11,6 +12,8 @@ namespace feedd::feeds::parse {
 namespace {
 
 constexpr int kMaxContainerDepth = 8;
+// Entries reserved at most before the walk (a hint: the vector still grows past it).
+constexpr std::size_t kMaxReservedEntries = std::size_t{1} << 16;
 
 struct FeedDraft {
   Slot<std::string> title;
@@ -137,6 +140,8 @@ struct Walk {
   ReadContext context;
   FeedDraft draft;
   ParseResult* result = nullptr;
+  const EntrySink* sink = nullptr;  // entries go here when set, else to result->feed.entries
+  std::size_t entry_count = 0;
   std::optional<std::chrono::seconds> sy_period;
   long sy_frequency = 1;
 };
@@ -153,9 +158,14 @@ void ReadFeedField(const pugi::xml_node& element, FieldRule rule, const std::str
       if (depth < kMaxContainerDepth) ReadFeedChildren(element, base, walk, depth + 1);
       break;
     case Field::kItem: {
-      Entry& entry = walk.result->feed.entries.emplace_back();
-      walk.context.where = "entry " + std::to_string(walk.result->feed.entries.size());
-      ReadEntry(element, base, walk.context, entry);
+      walk.context.where = "entry " + std::to_string(++walk.entry_count);
+      if (walk.sink != nullptr) {
+        Entry entry;
+        ReadEntry(element, base, walk.context, entry);
+        (*walk.sink)(std::move(entry));
+      } else {
+        ReadEntry(element, base, walk.context, walk.result->feed.entries.emplace_back());
+      }
       walk.context.where = "feed";
       break;
     }
@@ -286,6 +296,23 @@ void ReadFeedChildren(const pugi::xml_node& parent, const std::string& parent_ba
   }
 }
 
+// The <item>s and <entry>s directly under the root or a <channel>: how many entries the walk
+// will read, to size the model's vector once (growing it by doubling moves every entry, into
+// fresh pages each time). Nested or foreign-namespace ones only make it a looser hint.
+std::size_t CountEntries(const pugi::xml_node& root) {
+  std::size_t count = 0;
+  for (pugi::xml_node child = root.first_child(); child; child = child.next_sibling()) {
+    const std::string_view local = LocalName(child.name());
+    if (local == "item" || local == "entry") ++count;
+    if (local != "channel") continue;
+    for (pugi::xml_node item = child.first_child(); item; item = item.next_sibling()) {
+      const std::string_view name = LocalName(item.name());
+      if (name == "item" || name == "entry") ++count;
+    }
+  }
+  return count;
+}
+
 // The feed's own link, found before the walk: the base for relative links when the document
 // URL is not known.
 std::string FindSiteLink(const pugi::xml_node& root) {
@@ -308,7 +335,7 @@ std::string FindSiteLink(const pugi::xml_node& root) {
 }  // namespace
 
 bool ReadXmlFeed(const pugi::xml_document& document, const ParseOptions& options,
-                 ParseResult& result, std::string& error) {
+                 const EntrySink* sink, ParseResult& result, std::string& error) {
   const pugi::xml_node root = document.document_element();
   if (!root) {
     error = "not a feed: no XML element";
@@ -322,6 +349,8 @@ bool ReadXmlFeed(const pugi::xml_document& document, const ParseOptions& options
   }
   Walk walk;
   walk.result = &result;
+  walk.sink = sink;
+  if (sink == nullptr) result.feed.entries.reserve(std::min(CountEntries(root), kMaxReservedEntries));
   walk.context.warnings = &result.warnings;
   walk.context.format = *format;
   walk.context.where = "feed";

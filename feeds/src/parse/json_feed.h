@@ -12,7 +12,8 @@ namespace feedd::feeds::parse {
 bool LooksLikeJson(std::string_view document);
 
 // Reads a JSON Feed. Returns false when the document is no JSON Feed; `error` says why.
-bool ReadJsonFeed(std::string_view utf8, const ParseOptions& options, ParseResult& result,
-                  std::string& error);
+// Entries go to `*sink` when it is given, else to result.feed.entries.
+bool ReadJsonFeed(std::string_view utf8, const ParseOptions& options, const EntrySink* sink,
+                  ParseResult& result, std::string& error);
 
 }  // namespace feedd::feeds::parse

@@ -14,7 +14,8 @@
 namespace feedd::feeds {
 namespace {
 
-Result<ParseResult> ParseDecoded(std::string_view document, const ParseOptions& options) {
+Result<ParseResult> ParseDecoded(std::string_view document, const ParseOptions& options,
+                                 const EntrySink* sink) {
   ParseResult result;
   if (parse::TrimView(document).empty()) return Fail("not a feed: empty document");
   const parse::DecodedDocument decoded =
@@ -23,12 +24,12 @@ Result<ParseResult> ParseDecoded(std::string_view document, const ParseOptions& 
   if (parse::TrimView(utf8).empty()) return Fail("not a feed: empty document");
   std::string error;
   if (parse::LooksLikeJson(utf8)) {
-    if (!parse::ReadJsonFeed(utf8, options, result, error)) return Fail(error);
+    if (!parse::ReadJsonFeed(utf8, options, sink, result, error)) return Fail(error);
     return result;
   }
   const bool html = LooksLikeHtml(utf8);
   auto tree = parse::LoadXml(utf8, result.warnings);
-  if (!parse::ReadXmlFeed(tree->doc, options, result, error)) {
+  if (!parse::ReadXmlFeed(tree->doc, options, sink, result, error)) {
     if (html) return Fail("not a feed: HTML page");
     if (!tree->well_formed && !tree->doc.document_element()) {
       return Fail("not a feed: " + (result.warnings.empty() ? std::string("not XML")
@@ -43,9 +44,19 @@ Result<ParseResult> ParseDecoded(std::string_view document, const ParseOptions& 
 
 Result<ParseResult> ParseFeed(std::string_view document, const ParseOptions& options) {
   try {
-    return ParseDecoded(document, options);
+    return ParseDecoded(document, options, nullptr);
   } catch (const std::exception& e) {
     // Only resource exhaustion can get here (std::bad_alloc and the like).
+    return Fail(std::string("parse: ") + e.what());
+  }
+}
+
+// An empty sink collects the entries, as the overload above does.
+Result<ParseResult> ParseFeed(std::string_view document, const ParseOptions& options,
+                              const EntrySink& sink) {
+  try {
+    return ParseDecoded(document, options, sink ? &sink : nullptr);
+  } catch (const std::exception& e) {
     return Fail(std::string("parse: ") + e.what());
   }
 }

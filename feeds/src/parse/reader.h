@@ -70,8 +70,9 @@ Author ParseRssAuthor(std::string_view text);
 namespace feedd::feeds::parse {
 
 // Reads an RSS or Atom document whose tree is `document`. Returns false when its root is no
-// feed; `error` then says what it is.
+// feed; `error` then says what it is. Entries go to `*sink` when it is given, else to
+// result.feed.entries.
 bool ReadXmlFeed(const pugi::xml_document& document, const ParseOptions& options,
-                 ParseResult& result, std::string& error);
+                 const EntrySink* sink, ParseResult& result, std::string& error);
 
 }  // namespace feedd::feeds::parse

@@ -2,6 +2,7 @@
 // Pure: bytes in, model out. The same function serves the daemon and `feedctl parse`.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,5 +39,17 @@ struct ParseResult {
 // Never throws; bounded time and memory on hostile input (no entity expansion, no DTD, no
 // file or network access).
 Result<ParseResult> ParseFeed(std::string_view document, const ParseOptions& options);
+
+// Receives a feed's entries one at a time, in document order. Must not throw.
+using EntrySink = std::function<void(Entry&& entry)>;
+
+// ParseFeed, but every entry goes to `sink` as soon as it is read instead of into
+// result.feed.entries (which stays empty), so a consumer that stores or writes entries one by
+// one holds one entry at a time instead of the whole feed (45 MB of entry HTML for a 50 MB
+// feed). The entries and warnings are the same as ParseFeed's. The feed-level fields are in the
+// result, complete only when it returns: a document may put them after its entries. When the
+// result is an error, no entry has been delivered, except on resource exhaustion mid-walk.
+Result<ParseResult> ParseFeed(std::string_view document, const ParseOptions& options,
+                              const EntrySink& sink);
 
 }  // namespace feedd::feeds
