@@ -31,10 +31,10 @@ TEST_CASE("PostgreSQL: a database from a newer feedd is refused with both versio
     auto store = OpenPgStore(TestPgUrl(), mode);
     REQUIRE_FALSE(store);
     CHECK(store.error().message.find(": database schema version 7 is newer than this feedd "
-                                     "supports (1)") != std::string::npos);
+                                     "supports (2)") != std::string::npos);
     CHECK(store.error().message.rfind("open postgresql://", 0) == 0);
   }
-  Psql("UPDATE feedd_schema SET version = 1");
+  Psql("UPDATE feedd_schema SET version = 2");
   CHECK(OpenPgStore(TestPgUrl(), OpenMode::kReadWrite));
 }
 
@@ -42,7 +42,7 @@ TEST_CASE("PostgreSQL: a read-only connection refuses an unmigrated database" * 
   REQUIRE(DropPgSchemaForTests(TestPgUrl()));
   auto reader = OpenPgStore(TestPgUrl(), OpenMode::kReadOnly);
   REQUIRE_FALSE(reader);
-  CHECK(reader.error().message.find("schema version 0 is older than this feedd needs (1)") !=
+  CHECK(reader.error().message.find("schema version 0 is older than this feedd needs (2)") !=
         std::string::npos);
   auto wrong = OpenPgStore("postgresql://nobody@%2Fnonexistent-feedd/none", OpenMode::kReadWrite);
   REQUIRE_FALSE(wrong);

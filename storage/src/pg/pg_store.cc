@@ -87,7 +87,8 @@ Result<void> EmptyPgStoreForTests(const std::string& url) {
   if (!conn) return Unexpected(conn.error());
   if (!CheckPgSchemaIsCurrent(*conn)) return DropPgSchema(*conn);
   return conn->Exec(
-      "TRUNCATE entry_tombstones, entries, stories, feed_tags, feeds RESTART IDENTITY CASCADE");
+      "TRUNCATE entry_tombstones, entries, stories, feed_tags, feeds, feed_hosts, "
+      "feedd_instances RESTART IDENTITY CASCADE");
 }
 
 Result<std::vector<FeedRecord>> PgStore::QueryFeeds(const std::string& where_sql,
@@ -222,7 +223,7 @@ Result<void> PgStore::RecordFetch(FeedId id, const FetchOutcome& outcome) {
       "consecutive_failures = CASE WHEN $2::text = 'ok' THEN 0 "
       "ELSE consecutive_failures + 1 END, "
       "etag = COALESCE($7::text, etag), last_modified = COALESCE($8::text, last_modified), "
-      "next_fetch = $9::bigint WHERE id = $1::bigint",
+      "next_fetch = $9::bigint, leased_by = NULL, lease_until = NULL WHERE id = $1::bigint",
       params);
   if (!updated) return PgFailAs(what, updated.error());
   if (updated->Affected() == 0) return Fail(what + ": no such feed");

@@ -44,6 +44,20 @@ class PgStore final : public Store {
   Result<std::vector<std::pair<EntryId, Timestamp>>> EntryEditTimes(
       const std::vector<EntryId>& ids) override;
 
+  // Work sharing (pg_leases.cc).
+  bool SupportsSharing() const override { return true; }
+  Result<std::vector<FeedRecord>> ClaimDueFeeds(const ClaimRequest& request) override;
+  Result<std::vector<FeedRecord>> ClaimFeeds(const ClaimRequest& request,
+                                             const std::vector<FeedId>& ids) override;
+  Result<int> MakeDue(const std::vector<FeedId>& ids, Timestamp at) override;
+  Result<int> RenewLeases(const std::string& holder, const std::vector<FeedId>& ids,
+                          Timestamp until) override;
+  Result<int> ReleaseLeases(const std::string& holder, const std::vector<FeedId>& ids) override;
+  Result<std::optional<Timestamp>> NextDueTime() override;
+  Result<void> Heartbeat(const InstanceInfo& info) override;
+  Result<void> RemoveInstance(const std::string& holder) override;
+  Result<std::vector<InstanceInfo>> ListInstances(Timestamp now, Timestamp seen_since) override;
+
   const PgConnection& connection() const { return conn_; }
 
  private:
@@ -54,6 +68,8 @@ class PgStore final : public Store {
   Result<std::vector<FeedRecord>> QueryFeeds(const std::string& where_sql, const PgParams& params);
   Result<void> ReplaceTags(FeedId id, const std::vector<std::string>& tags);
   Result<void> DeleteOrphanStories(const std::vector<StoryId>& story_ids);
+  // The claimed ids' records, earliest due first (pg_leases.cc).
+  Result<std::vector<FeedRecord>> ClaimedFeeds(const PgRows& claimed);
 
   // Ingest steps (pg_ingest.cc).
   Result<EntryKeyMode> DetectKeyMode(FeedId id, EntryKeyMode current,

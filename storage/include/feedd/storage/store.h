@@ -171,6 +171,29 @@ struct OutputRow {
   std::vector<StoredEntry> also_in;
 };
 
+// Work sharing between several feedd instances on one database (issue 10; docs/scale.md).
+// A lease says which instance (`holder`) fetches a feed and until when; an expired lease is
+// anyone's. Only backends where SupportsSharing() is true implement these.
+struct ClaimRequest {
+  std::string holder;                  // the claiming instance's id
+  Timestamp now{};
+  std::chrono::seconds lease{60};      // the lease runs until now + lease
+  int max = 1;                         // claim at most this many feeds
+  // Per-host politeness across instances: a feed is claimed only while fewer than this many
+  // unexpired leases exist on its host (all holders together). 0: no per-host limit.
+  int per_host = 0;
+};
+
+// One instance's heartbeat row and, in ListInstances, its live leases.
+struct InstanceInfo {
+  std::string holder;
+  std::string host;  // the machine it runs on
+  std::int64_t pid = 0;
+  Timestamp started{};
+  Timestamp last_seen{};
+  std::int64_t leases = 0;  // unexpired leases it holds (ListInstances only)
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -239,6 +262,38 @@ class Store {
   virtual Result<int> IndexPending(int max_entries);
   // Planner statistics and a bounded slice of full-text index merging; for an idle moment.
   virtual Result<void> Optimize();
+
+  // Work sharing (leases.cc has the defaults: unsupported, an error naming the call; the
+  // SQLite store keeps its single-instance in-memory scheduling). PostgreSQL implements them.
+  virtual bool SupportsSharing() const { return false; }
+  // Claims up to request.max due feeds (next_fetch <= now or never fetched, not gone, no
+  // unexpired lease), earliest due first, without waiting on rows other instances are
+  // claiming at the same moment. Two holders never get the same feed.
+  virtual Result<std::vector<FeedRecord>> ClaimDueFeeds(const ClaimRequest& request);
+  // Claims these feeds whether due or not (a refresh asked for them); those another holder
+  // leases now are left out. request.max and per_host are not applied.
+  virtual Result<std::vector<FeedRecord>> ClaimFeeds(const ClaimRequest& request,
+                                                     const std::vector<FeedId>& ids);
+  // Makes these feeds due at `at` unless fetched at or after `at` already (a refresh asked
+  // for at `at` on one instance: whichever instance has room claims them, within the
+  // per-host budget; one another instance fetched meanwhile is not fetched again). Gone
+  // feeds stay gone. Returns how many it changed.
+  virtual Result<int> MakeDue(const std::vector<FeedId>& ids, Timestamp at);
+  // Moves the holder's leases on `ids` to `until`; returns how many it still held.
+  virtual Result<int> RenewLeases(const std::string& holder, const std::vector<FeedId>& ids,
+                                  Timestamp until);
+  // Drops the holder's leases on `ids` (every lease of the holder when `ids` is empty).
+  // RecordFetch also ends the lease of the feed it records.
+  virtual Result<int> ReleaseLeases(const std::string& holder, const std::vector<FeedId>& ids);
+  // The earliest next_fetch among feeds that are not gone (unleased or with an expired
+  // lease); nullopt when there is none. Never-fetched feeds count as due at their creation.
+  virtual Result<std::optional<Timestamp>> NextDueTime();
+  // Writes the instance's heartbeat (insert or update its row, last_seen = info.last_seen).
+  virtual Result<void> Heartbeat(const InstanceInfo& info);
+  // Removes the instance's row (a clean stop).
+  virtual Result<void> RemoveInstance(const std::string& holder);
+  // Instances seen at or after `seen_since`, with their unexpired leases at `now`.
+  virtual Result<std::vector<InstanceInfo>> ListInstances(Timestamp now, Timestamp seen_since);
 };
 
 }  // namespace feedd::storage
