@@ -67,6 +67,25 @@ const KeySpec kKeys[] = {
        t.config->storage.keep_age = duration_cast<seconds>(v.duration);
        return {};
      }},
+    {.info = {"storage", "instance", KeyType::kString, "\"\"", Reload::kRestart},
+     .set = [](const Target& t, const Value& v) -> std::string {
+       if (!IsPrintable(v.text) || v.text.size() > 200) {
+         return "must be printable and at most 200 bytes";
+       }
+       t.config->storage.instance = v.text;
+       return {};
+     },
+     .differs = [](const Config& a, const Config& b) {
+       return a.storage.instance != b.storage.instance;
+     }},
+    {.info = {"storage", "lease", KeyType::kDuration, "\"2m\"", Reload::kRestart},
+     .min = 2 * kSecond,
+     .max = 3600 * kSecond,
+     .set = [](const Target& t, const Value& v) -> std::string {
+       t.config->storage.lease = duration_cast<seconds>(v.duration);
+       return {};
+     },
+     .differs = [](const Config& a, const Config& b) { return a.storage.lease != b.storage.lease; }},
     // [control]
     {.info = {"control", "socket", KeyType::kPath, "\"var/run/feedd.sock\"", Reload::kRestart},
      .set = [](const Target& t, const Value& v) -> std::string {

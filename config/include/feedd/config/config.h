@@ -20,6 +20,10 @@ struct StorageConfig {
   std::string url;                              // postgresql://... (instead of path)
   int keep_entries = 0;                         // retention: newest entries kept per feed, 0: all
   std::optional<std::chrono::seconds> keep_age;  // retention: entries older than this go
+  // Work sharing (PostgreSQL only): this instance's id in leases ("" derives
+  // hostname:pid:random) and how long a claimed feed stays leased without a renewal.
+  std::string instance;
+  std::chrono::seconds lease{120};
 
   bool operator==(const StorageConfig&) const = default;
 };
