@@ -8,6 +8,7 @@
 #include "control_helpers.h"
 #include "entry_stream.h"
 #include "json_views.h"
+#include "lease_scheduler.h"
 #include "output_service.h"
 #include "redact.h"
 #include "version.h"
@@ -70,8 +71,7 @@ boost::asio::awaitable<HttpResponse> ControlApi::Status() {
       std::chrono::steady_clock::now() - context_.started);
   const auto fetcher = context_.fetcher.Stats();
   const std::string public_address = context_.public_address ? context_.public_address() : "";
-  co_return JsonResponse(
-      200, json{{"version", Version()},
+  json status{{"version", Version()},
                 {"uptime_seconds", uptime.count()},
                 {"feeds", counts->feeds},
                 {"entries", counts->entries},
@@ -84,7 +84,29 @@ boost::asio::awaitable<HttpResponse> ControlApi::Status() {
                                                     : json(0)},
                 {"database_bytes", DatabaseBytes(context_.database)},
                 {"public_address", public_address.empty() ? json(nullptr) : json(public_address)},
-                {"last_errors", last_errors}});
+                {"last_errors", last_errors}};
+  if (const LeaseScheduler* leases = context_.scheduler.leases()) {
+    // Shared store: this instance's id and every instance heard from lately with its leases.
+    const auto now = ControlNow();
+    const auto live_after = now - 3 * leases->HeartbeatEvery();
+    auto instances = co_await context_.reader.Call(&storage::Store::ListInstances, now,
+                                                   now - std::chrono::minutes(10));
+    if (!instances) co_return StorageError(instances.error());
+    json list = json::array();
+    for (const auto& instance : *instances) {
+      list.push_back({{"id", instance.holder},
+                      {"host", instance.host},
+                      {"pid", instance.pid},
+                      {"started", TimeJson(instance.started)},
+                      {"last_seen", TimeJson(instance.last_seen)},
+                      {"live", instance.last_seen >= live_after},
+                      {"leases", instance.leases}});
+    }
+    status["instance"] = leases->settings().holder;
+    status["lease_seconds"] = leases->settings().lease.count();
+    status["instances"] = list;
+  }
+  co_return JsonResponse(200, status);
 }
 
 boost::asio::awaitable<HttpResponse> ControlApi::ListOutputs() {

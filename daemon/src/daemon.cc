@@ -88,6 +88,7 @@ std::unique_ptr<Daemon> Daemon::Create(config::Config config, StartupError& erro
     error = {open_failure, writer.error().message};
     return nullptr;
   }
+  const bool sharing = (*writer)->SupportsSharing();
   auto reader = open(storage::OpenMode::kReadOnly);
   if (!reader) {
     error = {open_failure, reader.error().message};
@@ -95,6 +96,7 @@ std::unique_ptr<Daemon> Daemon::Create(config::Config config, StartupError& erro
   }
   std::unique_ptr<Daemon> daemon(
       new Daemon(std::move(config), std::move(*writer), std::move(*reader)));
+  if (sharing) daemon->ShareWork();
   RaiseOpenFileLimit();
   if (auto listening = daemon->Listen(); !listening) {
     error = {kExitUnavailable, listening.error().message};
@@ -139,6 +141,19 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
       signals_(io_, SIGTERM, SIGINT, SIGHUP) {
   updater_.SetMetrics(&metrics_);
   control_api_.SetMetricsSource([this] { return RenderMetrics(); });
+}
+
+void Daemon::ShareWork() {
+  LeaseSettings settings;
+  settings.holder =
+      config_.storage.instance.empty() ? DefaultInstanceId() : config_.storage.instance;
+  settings.lease = config_.storage.lease;
+  settings.max_in_flight = config_.fetch.concurrency;
+  settings.per_host = config_.fetch.per_host;
+  leases_ = std::make_unique<LeaseScheduler>(io_.get_executor(), updater_, writer_, settings);
+  scheduler_.UseLeases(leases_.get());
+  spdlog::info("sharing the store with other instances as {} (lease {}s)", settings.holder,
+               settings.lease.count());
 }
 
 std::string Daemon::RenderMetrics() {
@@ -238,6 +253,15 @@ asio::awaitable<void> Daemon::LoadFeeds() {
                                                      config_.fetch.min_interval / 10);
   const Timestamp now = Now();
   int scheduled = 0;
+  if (leases_) {
+    // Shared store: the schedule lives there; the lease loop claims what is due.
+    leases_->Wake();
+    spdlog::info("{} feeds in the shared store", feeds->size());
+    outputs_.Invalidate();
+    NotifyReady();
+    status_.RefreshSoon();
+    co_return;
+  }
   for (const auto& feed : *feeds) {
     if (feed.status == storage::FeedStatus::kGone) continue;
     Timestamp due = feed.next_fetch.value_or(now);
@@ -291,6 +315,7 @@ void Daemon::Reload() {
   config_.fetch.per_host = next->fetch.per_host;
   config_.fetch.host_spacing = next->fetch.host_spacing;
   fetcher_.SetHostLimits(config_.fetch.per_host, config_.fetch.host_spacing);
+  if (leases_) leases_->SetPerHost(config_.fetch.per_host);
   OutputSettings settings = OutputSettingsFrom(config_);
   if (settings.base_url.empty() && public_server_) {
     settings.base_url = "http://" + public_server_->LocalAddress();
@@ -326,6 +351,7 @@ void Daemon::BeginShutdown() {
           timer.expires_after(std::chrono::milliseconds(50));
           co_await timer.async_wait(asio::use_awaitable);
         }
+        if (leases_) co_await leases_->ReleaseAll();
         io_.stop();
       },
       [](std::exception_ptr e) { LogEscaped(e, "shutdown"); });

@@ -17,6 +17,7 @@
 #include "feedd/base/result.h"
 #include "feedd/config/config.h"
 #include "http_server.h"
+#include "lease_scheduler.h"
 #include "maintenance_task.h"
 #include "metrics.h"
 #include "output_service.h"
@@ -52,6 +53,8 @@ class Daemon {
   explicit Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
                   std::unique_ptr<storage::Store> reader);
   Result<void> Listen();
+  // The store is shared with other instances (PostgreSQL): fetch due feeds under leases.
+  void ShareWork();
   // The Prometheus text of /metrics: counters and live gauges (control socket, public).
   std::string RenderMetrics();
   // The public listener: /metrics when http.metrics is on, else the public API's routes.
@@ -74,6 +77,7 @@ class Daemon {
   OutputService outputs_;
   FeedUpdater updater_;
   Scheduler scheduler_;
+  std::unique_ptr<LeaseScheduler> leases_;  // set by ShareWork; the scheduler forwards to it
   EntryStream entry_stream_;
   MaintenanceTask maintenance_;  // index drain, retention, optimize on the writer
   ControlApi control_api_;

@@ -2,6 +2,8 @@
 // that logs an escaped exception.
 #include "scheduler.h"
 
+#include "lease_scheduler.h"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -30,12 +32,17 @@ Scheduler::Scheduler(boost::asio::any_io_executor executor, FeedUpdater& updater
     : executor_(executor), updater_(updater), timer_(executor) {}
 
 void Scheduler::Start() {
+  if (leases_ != nullptr) {
+    leases_->Start();
+    return;
+  }
   running_ = true;
   boost::asio::co_spawn(executor_, Loop(),
                         [](std::exception_ptr e) { LogEscaped(e, "scheduler loop ended"); });
 }
 
 void Scheduler::Stop() {
+  if (leases_ != nullptr) leases_->Stop();
   running_ = false;
   timer_.cancel();
 }
@@ -53,14 +60,27 @@ void Scheduler::Unschedule(storage::FeedId id) {
   due_.erase(found);
 }
 
+int Scheduler::InFlight() const {
+  return leases_ != nullptr ? leases_->InFlight() : static_cast<int>(in_flight_.size());
+}
+
 void Scheduler::Schedule(storage::FeedId id, storage::Timestamp due) {
+  if (leases_ != nullptr) {
+    // The store holds the schedule; "now" means fetch it now, under a lease.
+    if (due <= Now()) {
+      leases_->RefreshSoon(id);
+    } else {
+      leases_->Wake();
+    }
+    return;
+  }
   Unschedule(id);
   queue_.emplace(due, id);
   due_[id] = due;
   if (queue_.begin()->second == id) timer_.cancel();  // a new earliest: re-arm the loop
 }
 
-void Scheduler::Remove(storage::FeedId id) { Unschedule(id); }
+void Scheduler::Remove(storage::FeedId id) { Unschedule(id); }  // leases: nothing kept here
 
 boost::asio::awaitable<void> Scheduler::Loop() {
   using boost::asio::as_tuple;
@@ -121,6 +141,10 @@ boost::asio::awaitable<void> Scheduler::RunUpdate(storage::FeedId id, std::share
 }
 
 boost::asio::awaitable<void> Scheduler::RefreshNow(std::vector<storage::FeedId> ids) {
+  if (leases_ != nullptr) {
+    co_await leases_->RefreshNow(std::move(ids));
+    co_return;
+  }
   std::vector<std::shared_ptr<Event>> waits;
   waits.reserve(ids.size());
   for (const auto id : ids) {

@@ -17,6 +17,8 @@
 
 namespace feedd::daemon {
 
+class LeaseScheduler;
+
 class Scheduler {
  public:
   // `updater` must outlive the scheduler.
@@ -35,8 +37,14 @@ class Scheduler {
   // when all of them have finished.
   boost::asio::awaitable<void> RefreshNow(std::vector<storage::FeedId> ids);
 
-  int InFlight() const { return static_cast<int>(in_flight_.size()); }
+  int InFlight() const;
   int Scheduled() const { return static_cast<int>(due_.size()); }
+
+  // Several instances share the store (PostgreSQL): every call above goes to `leases`, which
+  // claims due feeds from the store instead of keeping them here. Set before Start; nullptr
+  // (the default, and always on SQLite) keeps the in-memory schedule.
+  void UseLeases(LeaseScheduler* leases) { leases_ = leases; }
+  LeaseScheduler* leases() const { return leases_; }
 
  private:
   boost::asio::awaitable<void> Loop();
@@ -52,6 +60,7 @@ class Scheduler {
   std::unordered_map<storage::FeedId, storage::Timestamp> due_;
   std::unordered_map<storage::FeedId, std::shared_ptr<Event>> in_flight_;
   bool running_ = false;
+  LeaseScheduler* leases_ = nullptr;
   // While the updater says the network is down, due feeds wait and one probe goes out per
   // kProbeEvery.
   static constexpr std::chrono::seconds kProbeEvery{30};

@@ -137,6 +137,17 @@ int RunStatus(const GlobalArgs& global) {
   if (!body["public_address"].is_null()) {
     std::cout << "merged:   http://" << Text(body["public_address"]) << "/feeds/all.atom\n";
   }
+  if (body.contains("instances") && body["instances"].is_array()) {
+    // A store shared by several instances: who is fetching and how many feeds each holds.
+    std::cout << "instances (this one: " << Text(body["instance"]) << ", lease "
+              << Duration(body.value("lease_seconds", 0LL)) << "):\n";
+    for (const auto& instance : body["instances"]) {
+      const bool live = instance.value("live", false);
+      std::cout << "  " << Paint(Text(instance["id"]), live ? Colour::kNone : Colour::kRed) << "  "
+                << Text(instance["leases"]) << " leases, last seen " << Text(instance["last_seen"])
+                << (live ? "" : " (silent)") << '\n';
+    }
+  }
   for (const auto& error : body.value("last_errors", json::array())) {
     std::cout << "  ! feed " << Text(error["feed_id"]) << " " << Text(error["url"]) << ": "
               << Text(error["stage"]) << ": " << Text(error["error"]) << '\n';
