@@ -1,6 +1,6 @@
-// Background upkeep of the database on the writer: drains the deferred full-text index every
-// second (search is consistent within seconds), and hourly applies retention and lets SQLite
-// refresh planner statistics and merge index segments. Lives on the io thread.
+// Background upkeep on the writer: drains the deferred full-text index every second (search is
+// consistent within seconds), hourly applies retention and lets SQLite refresh statistics and
+// merge index segments, and hands free heap back to the system after heavy work. io thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "feedd/storage/store.h"
@@ -37,8 +38,12 @@ class MaintenanceTask {
 
  private:
   boost::asio::awaitable<void> Loop();
-  boost::asio::awaitable<bool> DrainIndex();
+  // Entries indexed (0 when none or on error).
+  boost::asio::awaitable<int> DrainIndex();
   boost::asio::awaitable<void> HeavyPass();
+  // Returns the free memory glibc keeps in its arenas to the system (malloc_trim), after a
+  // heavy pass, or once enough entries were ingested and indexed since the last time.
+  void MaybeTrimHeap(bool heavy_pass_done);
   // Logs an error once per distinct message, and the recovery when it goes away.
   void Report(const std::string& what, const std::string& error);
 
@@ -48,6 +53,8 @@ class MaintenanceTask {
   boost::asio::steady_timer timer_;
   MaintenanceSettings settings_;
   std::map<std::string, std::string> last_errors_;  // by what: the last error logged
+  int indexed_since_trim_ = 0;
+  std::chrono::steady_clock::time_point last_trim_ = std::chrono::steady_clock::now();
   bool running_ = false;
 };
 

@@ -65,8 +65,11 @@ Result<void> Configure(Database& db, OpenMode mode, bool in_memory) {
     }
     if (auto set = db.Exec("PRAGMA synchronous = NORMAL"); !set) return set;
   }
+  // cache_size < 0 is a bound in KiB on this connection's page cache: 8 MiB here, so the
+  // daemon's writer and reader together hold at most 16 MiB of pages however large the
+  // database grows (the rest comes from the OS file cache). Every connection gets it.
   if (auto set = db.Exec("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
-                         "PRAGMA cache_size = -32000");
+                         "PRAGMA cache_size = -8192");
       !set) {
     return set;
   }
