@@ -3,7 +3,7 @@
 hostile, for a long time; memory, file descriptors and the error rate must stay flat.
 
     python3 bench/soak/soak.py --feedd build-release/feedd --feedctl build-release/feedctl \
-        [--minutes 30] [--feeds 1000] [--hostile 0.05]
+        [--minutes 30] [--feeds 1000] [--hostile 0.05] [--entries 40]
 
 Every 10 s it samples VmRSS and the open descriptors of the daemon (/proc) and the fetch
 outcome counters (/metrics on the control socket); healthy feeds gain entries as it runs, and
@@ -13,6 +13,15 @@ descriptor range and the error rate of the first and second half of the measured
 line per bar, and exits non-zero when a bar of RELIABILITY.md is missed: RSS growth >= 5%
 after warm-up (median of the first third of the measured samples against the last third),
 descriptors drifting (see fd_verdict), or the error rate drifting.
+
+Memory has a bound made of feedd's heap plus SQLite's page caches: 8 MiB per connection
+(PRAGMA cache_size = -8192 in storage/src/sqlite_store.cc), a writer and a reader, 16 MiB in
+all. A cache fills as the connection touches pages, so while the database is smaller than
+the bound the cache grows with it, which is growth toward the bound, not a leak. Each feed
+therefore starts with --entries entries (40, what real feeds carry), so the first ingest
+writes a database well past the bound before the warm-up ends; the output states the
+database size at the end of the warm-up, so a reader can check the caches were full when
+measuring started.
 
 Under FEEDD_TEST_WRAPPER (e.g. "heaptrack -o /tmp/ht") it samples and signals feedd itself,
 not the wrapper, and waits for the wrapper to write its data after SIGTERM.
@@ -52,6 +61,9 @@ HOSTILE = [
     {"body": b"<?xml version='1.0'?><rss><channel><item><title>&bogus; <b></item>"},
     {"many_headers": 5000},
 ]
+
+# SQLite page cache bound per connection, MiB (storage/src/sqlite_store.cc, cache_size).
+K_CACHE_MIB = 8
 
 OUTCOME = re.compile(r'^feedd_fetches_total\{outcome="([^"]+)"\} (\d+)', re.M)
 
@@ -95,6 +107,17 @@ def memory_split(pid: int) -> dict[str, int]:
     except OSError:
         pass
     return split
+
+
+def database_mib(path: str) -> tuple[float, float]:
+    """Sizes of the database file and of its WAL, MiB (0 when missing)."""
+    sizes = []
+    for name in (path, path + "-wal"):
+        try:
+            sizes.append(os.path.getsize(name) / 1048576)
+        except OSError:
+            sizes.append(0.0)
+    return sizes[0], sizes[1]
 
 
 def fetch_outcomes(socket_path: str) -> dict[str, int]:
@@ -164,6 +187,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--hostile", type=float, default=0.05, help="fraction of hostile feeds")
+    parser.add_argument("--entries", type=int, default=40,
+                        help="entries per feed at the start (the database outgrows the caches)")
     parser.add_argument("--interval", default="20s", help="fetch.min_interval (accelerated)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -183,7 +208,7 @@ def main() -> int:
         for i, name in enumerate(names):
             server = servers[0] if i < hostile_count else servers[1 + i % 4]
             server_of[name] = server
-            server.add_feed(name, 5)
+            server.add_feed(name, args.entries)
             if i < hostile_count:
                 server.set_behavior(server.feed_path(name), **HOSTILE[i % len(HOSTILE)])
         healthy = names[hostile_count:]
@@ -202,6 +227,7 @@ def main() -> int:
 
         started = time.monotonic()
         samples: list[tuple[float, int, int, dict[str, int], int]] = []
+        warmup_db: tuple[float, float] | None = None  # (database, WAL) MiB at warm-up's end
         next_reload = started + 300
         while (elapsed := time.monotonic() - started) < duration:
             if not daemon.running():
@@ -213,11 +239,17 @@ def main() -> int:
             anon = memory_split(pid).get("RssAnon", 0)
             outcomes = fetch_outcomes(daemon.socket)
             samples.append((elapsed, stats.get("VmRSS", 0), stats.get("fds", 0), outcomes, anon))
+            if warmup_db is None and elapsed >= warmup:
+                warmup_db = database_mib(daemon.db_path)
+                print(f"soak: warm-up over at t={elapsed / 60:.1f} min: database "
+                      f"{warmup_db[0]:.1f} MiB (WAL {warmup_db[1]:.1f} MiB), SQLite page "
+                      f"caches bounded at 2 x {K_CACHE_MIB} MiB", flush=True)
             if len(samples) % 6 == 0:
                 sockets, other = fd_kinds(pid)
+                db, _ = database_mib(daemon.db_path)
                 print(f"  t={elapsed / 60:5.1f} min rss={stats.get('VmRSS', 0) / 1024:6.1f} MiB "
                       f"(anon {anon / 1024:6.1f}) fds={stats.get('fds', 0)} ({sockets} sockets) "
-                      f"fetches={sum(outcomes.values())}", flush=True)
+                      f"fetches={sum(outcomes.values())} db={db:.1f} MiB", flush=True)
             if time.monotonic() >= next_reload:
                 os.kill(pid, signal.SIGHUP)
                 next_reload += 300
@@ -253,8 +285,11 @@ def main() -> int:
     fd_ok, fd_text = fd_verdict([s[2] for s in measured], concurrency)
     rss_ok = growth < 5.0
     verdict = "PASS" if (rss_ok and fd_ok and drift_ok) else "FAIL"
-    print(f"soak: {args.minutes:.0f} min, {args.feeds} feeds ({hostile_count} hostile), "
-          f"warm-up {warmup / 60:.0f} min, {len(measured)} samples after it")
+    db_text = (f"database {warmup_db[0]:.1f} MiB at its end, caches bound 2 x {K_CACHE_MIB} MiB"
+               if warmup_db else "database size not sampled")
+    print(f"soak: {args.minutes:.0f} min, {args.feeds} feeds ({hostile_count} hostile, "
+          f"{args.entries} entries each at start), warm-up {warmup / 60:.0f} min ({db_text}), "
+          f"{len(measured)} samples after it")
     print(f"soak: median RSS {rss_start / 1024:.1f} -> {rss_end / 1024:.1f} MiB "
           f"({growth:+.1f}%, bar < 5%; anon {anon_start / 1024:.1f} -> {anon_end / 1024:.1f} "
           f"MiB; peak {rss_peak / 1024:.1f} MiB): {'ok' if rss_ok else 'FAIL'}")
