@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "control_api.h"
 #include "control_helpers.h"
@@ -24,7 +25,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::ListFeeds() {
 boost::asio::awaitable<HttpResponse> ControlApi::AddFeed(const HttpRequest& request) {
   const json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) {
-    co_return ErrorResponse(400, "bad_json", "the body must be a JSON object like {\"url\": \"https://...\"}");
+    co_return ErrorResponse(400, "bad_json",
+                            "the body must be a JSON object like {\"url\": \"https://...\"}");
   }
   storage::NewFeed feed;
   if (auto refused = ReadNewFeed(body, feed)) {
@@ -44,7 +46,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::AddFeed(const HttpRequest& requ
 boost::asio::awaitable<HttpResponse> ControlApi::ShowFeed(storage::FeedId id) {
   auto feed = co_await context_.reader.Call(&storage::Store::GetFeed, id);
   if (!feed) co_return StorageError(feed.error());
-  if (!feed->has_value()) co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
+  if (!feed->has_value())
+    co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
   co_return JsonResponse(200, FeedJson(**feed));
 }
 
@@ -58,19 +61,23 @@ boost::asio::awaitable<HttpResponse> ControlApi::UpdateFeed(storage::FeedId id,
   const json& body = *parsed;
   static constexpr const char* kKnown[] = {"title", "tags", "add_tags", "remove_tags", "interval"};
   for (const auto& [key, value] : body.items()) {
-    if (std::none_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return key == k; })) {
-      co_return ErrorResponse(400, "unknown_field",
-                              "unknown field \"" + key + "\" (title, tags, add_tags, remove_tags, interval)");
+    if (std::none_of(std::begin(kKnown), std::end(kKnown),
+                     [&](const char* k) { return key == k; })) {
+      co_return ErrorResponse(
+          400, "unknown_field",
+          "unknown field \"" + key + "\" (title, tags, add_tags, remove_tags, interval)");
     }
   }
   auto current = co_await context_.reader.Call(&storage::Store::GetFeed, id);
   if (!current) co_return StorageError(current.error());
-  if (!current->has_value()) co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
+  if (!current->has_value())
+    co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
   const storage::FeedRecord& feed = **current;
 
   std::optional<std::optional<std::string>> title;
   if (body.contains("title")) {
-    if (body["title"].is_null() || (body["title"].is_string() && body["title"].get<std::string>().empty())) {
+    if (body["title"].is_null() ||
+        (body["title"].is_string() && body["title"].get<std::string>().empty())) {
       title = std::optional<std::string>();
     } else if (body["title"].is_string()) {
       title = body["title"].get<std::string>();
@@ -81,13 +88,15 @@ boost::asio::awaitable<HttpResponse> ControlApi::UpdateFeed(storage::FeedId id,
   std::optional<std::vector<std::string>> tags;
   if (body.contains("tags")) {
     tags = ParseTags(body["tags"]);
-    if (!tags) co_return ErrorResponse(400, "bad_tags", "\"tags\" must be an array of non-empty strings");
+    if (!tags)
+      co_return ErrorResponse(400, "bad_tags", "\"tags\" must be an array of non-empty strings");
   }
   for (const char* key : {"add_tags", "remove_tags"}) {
     if (!body.contains(key)) continue;
     auto change = ParseTags(body[key]);
     if (!change) {
-      co_return ErrorResponse(400, "bad_tags", std::string("\"") + key + "\" must be an array of non-empty strings");
+      co_return ErrorResponse(400, "bad_tags",
+                              std::string("\"") + key + "\" must be an array of non-empty strings");
     }
     if (!tags) tags = feed.tags;
     for (const auto& tag : *change) {
@@ -103,8 +112,9 @@ boost::asio::awaitable<HttpResponse> ControlApi::UpdateFeed(storage::FeedId id,
     } else if (auto seconds = ParseInterval(body["interval"])) {
       interval = *seconds;
     } else {
-      co_return ErrorResponse(400, "bad_interval",
-                              "\"interval\" must be seconds or an age like \"30m\", \"2h\" (1m..30d), or null");
+      co_return ErrorResponse(
+          400, "bad_interval",
+          "\"interval\" must be seconds or an age like \"30m\", \"2h\" (1m..30d), or null");
     }
   }
 
@@ -123,7 +133,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::UpdateFeed(storage::FeedId id,
   if ((title || tags) && context_.on_entries_changed) context_.on_entries_changed();
   auto after = co_await context_.reader.Call(&storage::Store::GetFeed, id);
   if (!after) co_return StorageError(after.error());
-  if (!after->has_value()) co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
+  if (!after->has_value())
+    co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
   spdlog::info("feed {} updated", id);
   co_return JsonResponse(200, FeedJson(**after));
 }
@@ -131,7 +142,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::UpdateFeed(storage::FeedId id,
 boost::asio::awaitable<HttpResponse> ControlApi::RemoveFeed(storage::FeedId id) {
   auto removed = co_await context_.writer.Call(&storage::Store::RemoveFeed, id);
   if (!removed) co_return StorageError(removed.error());
-  if (!*removed) co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
+  if (!*removed)
+    co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
   context_.scheduler.Remove(id);
   if (context_.on_entries_changed) context_.on_entries_changed();
   spdlog::info("feed {} removed", id);
@@ -145,9 +157,11 @@ boost::asio::awaitable<HttpResponse> ControlApi::Refresh(const HttpRequest& requ
   json& body = *parsed;
   std::vector<storage::FeedId> ids;
   if (body.contains("feeds")) {
-    if (!body["feeds"].is_array()) co_return ErrorResponse(400, "bad_feeds", "\"feeds\" must be an array of ids");
+    if (!body["feeds"].is_array())
+      co_return ErrorResponse(400, "bad_feeds", "\"feeds\" must be an array of ids");
     for (const auto& value : body["feeds"]) {
-      if (!value.is_number_integer()) co_return ErrorResponse(400, "bad_feeds", "\"feeds\" must be an array of ids");
+      if (!value.is_number_integer())
+        co_return ErrorResponse(400, "bad_feeds", "\"feeds\" must be an array of ids");
       ids.push_back(value.get<storage::FeedId>());
     }
   }
@@ -159,13 +173,19 @@ boost::asio::awaitable<HttpResponse> ControlApi::Refresh(const HttpRequest& requ
       if (feed.status != storage::FeedStatus::kGone) chosen.push_back(feed.id);
     }
   } else {
+    std::unordered_set<storage::FeedId> known;
+    known.reserve(feeds->size());
+    for (const auto& feed : *feeds) known.insert(feed.id);
     for (const auto id : ids) {
-      const bool known = std::any_of(feeds->begin(), feeds->end(),
-                                     [id](const auto& feed) { return feed.id == id; });
-      if (!known) co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
+      if (!known.contains(id)) {
+        co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
+      }
       chosen.push_back(id);
     }
   }
+  const std::size_t listed = feeds->size();
+  feeds->clear();
+  feeds->shrink_to_fit();
   if (!body.contains("wait") || !body["wait"].is_boolean() || !body["wait"].get<bool>()) {
     if (body.contains("wait") && !body["wait"].is_boolean()) {
       co_return ErrorResponse(400, "bad_wait", "\"wait\" must be true or false");
@@ -174,11 +194,31 @@ boost::asio::awaitable<HttpResponse> ControlApi::Refresh(const HttpRequest& requ
     co_return JsonResponse(202, json{{"refreshing", chosen}});
   }
   co_await context_.scheduler.RefreshNow(chosen);
-  auto after = co_await context_.reader.Call(&storage::Store::ListFeeds);
-  if (!after) co_return StorageError(after.error());
+  // The records after the fetches: a few feeds one by one, most of them in one listing.
   json results = json::array();
-  for (const auto& feed : *after) {
-    if (std::find(chosen.begin(), chosen.end(), feed.id) != chosen.end()) results.push_back(FeedJson(feed));
+  if (chosen.size() * 4 < listed) {
+    std::vector<storage::FeedId> order = chosen;  // by id, once each, as a listing has them
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    auto read_chosen = [&order](storage::Store& store) {
+      Result<std::vector<storage::FeedRecord>> records = std::vector<storage::FeedRecord>{};
+      for (const auto id : order) {
+        auto feed = store.GetFeed(id);
+        if (!feed) return Result<std::vector<storage::FeedRecord>>(Fail(feed.error().message));
+        if (feed->has_value()) records->push_back(std::move(**feed));
+      }
+      return records;
+    };
+    auto after = co_await context_.reader.Apply(std::move(read_chosen));
+    if (!after) co_return StorageError(after.error());
+    for (const auto& feed : *after) results.push_back(FeedJson(feed));
+  } else {
+    const std::unordered_set<storage::FeedId> wanted(chosen.begin(), chosen.end());
+    auto after = co_await context_.reader.Call(&storage::Store::ListFeeds);
+    if (!after) co_return StorageError(after.error());
+    for (const auto& feed : *after) {
+      if (wanted.contains(feed.id)) results.push_back(FeedJson(feed));
+    }
   }
   co_return JsonResponse(200, json{{"refreshed", results}});
 }

@@ -8,13 +8,13 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <deque>
 #include <unordered_map>
 
@@ -55,14 +55,22 @@ struct HostQueue {
 class CurlFetcher::Impl {
  public:
   Impl(asio::any_io_executor executor, FetcherLimits limits, AddressGuard guard)
-      : executor_(executor), limits_(std::move(limits)), guard_(std::move(guard)),
-        multi_(curl_multi_init()), timer_(executor), hosts_(limits_.host_spacing),
+      : executor_(executor),
+        limits_(std::move(limits)),
+        guard_(std::move(guard)),
+        multi_(curl_multi_init()),
+        timer_(executor),
+        hosts_(limits_.host_spacing),
         spacing_timer_(executor) {
     curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
     curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
     curl_multi_setopt(multi_.get(), CURLMOPT_TIMERDATA, this);
     curl_multi_setopt(multi_.get(), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    // Idle keep-alive connections kept for reuse: at most one per transfer slot (curl's
+    // default lets the cache grow to 4 x the handles added), so sockets stay bounded.
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS,
+                      static_cast<long>(std::max(1, limits_.concurrency)));
     if (limits_.user_agent.empty()) limits_.user_agent = DefaultUserAgent();
   }
 
@@ -95,6 +103,12 @@ class CurlFetcher::Impl {
   }
 
   FetcherStats Stats() const { return {static_cast<int>(active_.size()), queued_}; }
+
+  void HoldBody() { ++held_bodies_; }
+  void ReleaseBody() {
+    if (held_bodies_ > 0) --held_bodies_;
+    StartQueued();
+  }
 
   HostTable& Hosts() { return hosts_; }
 
@@ -149,6 +163,7 @@ class CurlFetcher::Impl {
     if (shut_down_) return;
     const WallTime now = std::chrono::system_clock::now();
     WallTime wake = WallTime::max();
+    if (held_bodies_ >= limits_.concurrency) return;  // ReleaseBody comes back here
     for (std::size_t visits = hosts_waiting_.size();
          visits > 0 && static_cast<int>(active_.size()) < limits_.concurrency; --visits) {
       const std::string host = std::move(hosts_waiting_.front());
@@ -360,10 +375,10 @@ class CurlFetcher::Impl {
         retry_at = *at;
       }
     }
-    const long status = response.failure == FetchFailure::kNone ||
-                                response.failure == FetchFailure::kHttp
-                            ? response.http_status
-                            : 0;
+    const long status =
+        response.failure == FetchFailure::kNone || response.failure == FetchFailure::kHttp
+            ? response.http_status
+            : 0;
     hosts_.NoteResponse(transfer.host, status, response.bytes_received, retry_at, now);
   }
 
@@ -373,8 +388,7 @@ class CurlFetcher::Impl {
     Handler handler(std::move(*transfer->handler));
     auto response = std::move(transfer->response);
     transfer.reset();
-    asio::post(executor_, [handler = std::move(handler),
-                                  response = std::move(response)]() mutable {
+    asio::post(executor_, [handler = std::move(handler), response = std::move(response)]() mutable {
       std::move(handler)(std::move(response));
     });
   }
@@ -395,6 +409,7 @@ class CurlFetcher::Impl {
   std::unordered_map<curl_socket_t, std::shared_ptr<WatchedSocket>> sockets_;
   bool shut_down_ = false;
   std::uint64_t serial_ = 0;
+  int held_bodies_ = 0;  // HoldBody minus ReleaseBody
 };
 
 void ResumeLater(CurlFetcher::Impl& owner, Transfer& transfer) { owner.ResumeLater(transfer); }
@@ -415,6 +430,10 @@ asio::awaitable<FetchResponse> CurlFetcher::Fetch(FetchRequest request) {
 }
 
 FetcherStats CurlFetcher::Stats() const { return impl_->Stats(); }
+
+void CurlFetcher::HoldBody() { impl_->HoldBody(); }
+
+void CurlFetcher::ReleaseBody() { impl_->ReleaseBody(); }
 
 HostTable& CurlFetcher::Hosts() { return impl_->Hosts(); }
 

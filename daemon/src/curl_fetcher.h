@@ -18,8 +18,8 @@
 namespace feedd::daemon {
 
 struct FetcherLimits {
-  int concurrency = 32;   // transfers in flight in total
-  int per_host = 2;       // transfers in flight to one host
+  int concurrency = 32;  // transfers in flight in total
+  int per_host = 2;      // transfers in flight to one host
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds total_timeout{60};
   std::int64_t max_body_bytes = 32 * 1024 * 1024;  // compressed and decompressed
@@ -48,6 +48,13 @@ class CurlFetcher {
   void SetHostLimits(int per_host, std::chrono::milliseconds spacing);
   // Per-host politeness state and counters (io thread only).
   HostTable& Hosts();
+
+  // Back-pressure from the caller: a fetched body held for parsing and storing. While as many
+  // bodies as `concurrency` are held, no new transfer starts (queued ones wait, holding no
+  // body), so a cold cycle keeps at most 2 x concurrency bodies in memory however far the
+  // fetches run ahead of the parser and the writer. Every Hold needs one Release.
+  void HoldBody();
+  void ReleaseBody();
 
   // Aborts every transfer (each completes with an error) and refuses new ones. For shutdown.
   void Shutdown();

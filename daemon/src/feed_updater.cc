@@ -4,8 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/this_coro.hpp>
 #include <algorithm>
+#include <boost/asio/this_coro.hpp>
 #include <functional>
 #include <random>
 #include <string_view>
@@ -40,9 +40,12 @@ constexpr std::chrono::seconds kOfflineRetry{60};
 
 OfflineDetector::Outcome ForDetector(NetworkEvidence evidence) {
   switch (evidence) {
-    case NetworkEvidence::kReached: return OfflineDetector::Outcome::kReached;
-    case NetworkEvidence::kNetworkFailure: return OfflineDetector::Outcome::kNetworkFailure;
-    case NetworkEvidence::kNone: return OfflineDetector::Outcome::kOther;
+    case NetworkEvidence::kReached:
+      return OfflineDetector::Outcome::kReached;
+    case NetworkEvidence::kNetworkFailure:
+      return OfflineDetector::Outcome::kNetworkFailure;
+    case NetworkEvidence::kNone:
+      return OfflineDetector::Outcome::kOther;
   }
   return OfflineDetector::Outcome::kOther;
 }
@@ -81,7 +84,10 @@ ParseJob ParseOffLoop(std::string_view body, const feeds::ParseOptions& options,
 FeedUpdater::FeedUpdater(CurlFetcher& fetcher, StoreWorker& writer,
                          boost::asio::any_io_executor cpu, ScheduleBounds bounds,
                          std::function<void()> on_entries_changed)
-    : fetcher_(fetcher), writer_(writer), cpu_(std::move(cpu)), bounds_(bounds),
+    : fetcher_(fetcher),
+      writer_(writer),
+      cpu_(std::move(cpu)),
+      bounds_(bounds),
       on_entries_changed_(std::move(on_entries_changed)) {}
 
 boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
@@ -119,16 +125,17 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   const bool offline = offline_.Note(ForDetector(evidence), response.host, now);
   if (offline != was_offline) {
     if (offline) {
-      spdlog::warn("the network looks down (most recent fetches, to several hosts, failed at "
-                   "DNS or connect): pausing fetches; these failures do not count against feeds");
+      spdlog::warn(
+          "the network looks down (most recent fetches, to several hosts, failed at "
+          "DNS or connect): pausing fetches; these failures do not count against feeds");
     } else {
       spdlog::info("the network is back; fetching resumes");
     }
   }
   if (offline && evidence == NetworkEvidence::kNetworkFailure) {
     result.status = feed.status;
-    result.next_fetch = now + kOfflineRetry +
-                        std::chrono::seconds(static_cast<long long>(60 * Jitter()));
+    result.next_fetch =
+        now + kOfflineRetry + std::chrono::seconds(static_cast<long long>(60 * Jitter()));
     co_return result;
   }
 
@@ -137,8 +144,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   FetchDecision decision = DecideAfterFetch(response, feed, now, bounds_, hints, Jitter());
   FetchOutcome& outcome = decision.outcome;
   if (decision.next == NextStep::kDefer) {
-    spdlog::debug("feed {} ({}): not fetched, host {} asked to wait", id, shown_url,
-                  response.host);
+    spdlog::debug("feed {} ({}): not fetched, host {} asked to wait", id, shown_url, response.host);
     result.status = feed.status;
     result.next_fetch = outcome.next_fetch;
     co_return result;
@@ -147,6 +153,11 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
     fetcher_.Hosts().NoteSaved(response.host, memory.last_body_bytes);
   }
   std::optional<ParseJob> job;
+  // From here until the entries are stored this feed holds a body (and then its parse): the
+  // fetcher starts no new transfer while `concurrency` of them are held. Released below on
+  // the only path out of the two kParse blocks (no co_return between them).
+  const bool holds_body = decision.next == NextStep::kParse;
+  if (holds_body) fetcher_.HoldBody();
   if (decision.next == NextStep::kParse) {
     feeds::ParseOptions options;
     options.document_url = response.effective_url.empty() ? feed.url : response.effective_url;
@@ -155,8 +166,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
     if (memory.hashed_url == feed.url && feed.status == storage::FeedStatus::kOk) {
       previous_hash = memory.body_hash;
     }
-    const bool may_discover =
-        feed.entry_count == 0 && feed.status == storage::FeedStatus::kNew;
+    const bool may_discover = feed.entry_count == 0 && feed.status == storage::FeedStatus::kNew;
     // `response` lives in this coroutine's frame, suspended until the job returns.
     auto parse = [&response, options, previous_hash, may_discover]() {
       return ParseOffLoop(response.body, options, previous_hash, may_discover);
@@ -231,6 +241,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
       }
     }
   }
+  if (holds_body) fetcher_.ReleaseBody();
   ApplyRedirects(memory, response, feed, outcome);
   if (outcome.status == storage::FeedStatus::kError) {
     spdlog::warn("feed {} ({}): {} failed: {}", id, shown_url,
@@ -282,8 +293,8 @@ void FeedUpdater::ApplyRedirects(FeedMemory& memory, const FetchResponse& respon
     memory.hashed_url.clear();
     return;
   }
-  spdlog::info("feed {} ({}): permanent redirect to {}; it moves if the next fetch agrees",
-               feed.id, RedactUrl(feed.url), RedactUrl(*target));
+  spdlog::info("feed {} ({}): permanent redirect to {}; it moves if the next fetch agrees", feed.id,
+               RedactUrl(feed.url), RedactUrl(*target));
   memory.permanent_target = target;
 }
 
