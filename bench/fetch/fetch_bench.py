@@ -17,7 +17,8 @@ against the goals of issue 5. Standard library only.
 Politeness settings. Every feed here lives on one host (127.0.0.1), so feedd's defaults
 (fetch.per_host = 2, fetch.host_spacing = 1 s between two request starts to one host) would
 make the bench measure the spacing: 1,000 feeds = 1,000 s. The bench therefore configures
-per_host = concurrency (16 by default, --concurrency) and host_spacing = 0s, which is what
+per_host = concurrency (32 by default, feedd's default concurrency, --concurrency;
+curl --parallel-max gets the same) and host_spacing = 0s, which is what
 1,000 feeds spread over many hosts get from the defaults. min/max_interval are 24 h so no
 scheduled fetch runs between the cycles; each cycle is one `feedctl refresh --wait`.
 
@@ -217,7 +218,8 @@ def run_size(args: argparse.Namespace, feeds: int, server: str, env: dict) -> di
             for cycle, conditional in (("cold", False), ("warm", True)):
                 cfg = curl_config(urls, paths, conditional, os.path.join(work, f"curl-{cycle}.cfg"))
                 rows[("curl", cycle)] = timed_child(["curl", "-s", "--parallel", "--parallel-max",
-                                                     "32", "-K", cfg])
+                                                     str(args.concurrency), "-K", cfg])
+                print(f"  curl {cycle}: {rows[('curl', cycle)][0]:.2f} s", flush=True)
         daemon = Feedd(args.feedd, args.feedctl, urls, work, args.concurrency)
         try:
             for cycle in ("cold", "warm", "changed"):
@@ -279,7 +281,8 @@ def main() -> int:
     ap.add_argument("--feeds", default="1000", help="comma-separated sizes, e.g. 1000,10000")
     ap.add_argument("--data", default=os.environ.get("BENCH_DATA", "/tmp/fetch-bench"))
     ap.add_argument("--port", type=int, default=18080)
-    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--concurrency", type=int, default=32,
+                    help="feedd fetch.concurrency = per_host, and curl --parallel-max")
     ap.add_argument("--newsboat-threads", type=int, default=8)
     ap.add_argument("--newsboat-cycles", default="cold,warm,changed")
     ap.add_argument("--newsboat-max", type=int, default=1000,
@@ -300,10 +303,9 @@ def main() -> int:
         for feeds in sizes:
             print(f"{feeds} feeds ...", flush=True)
             results[feeds] = run_size(args, feeds, server, env)
+            report(args, feeds, results[feeds])  # now, in case a later size hits a timeout
     finally:
         sh(["bash", server, "stop"], env=env, stdout=subprocess.DEVNULL)
-    for feeds, result in results.items():
-        report(args, feeds, result)
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         for cycle in ("cold", "warm", "changed"):
