@@ -66,7 +66,8 @@ void LeaseScheduler::Start() {
   started_ = Now();
   asio::co_spawn(executor_, KeepAlive(),
                  [](std::exception_ptr e) { LogEscaped(e, "lease heartbeat ended"); });
-  asio::co_spawn(executor_, Loop(), [](std::exception_ptr e) { LogEscaped(e, "lease loop ended"); });
+  asio::co_spawn(executor_, Loop(),
+                 [](std::exception_ptr e) { LogEscaped(e, "lease loop ended"); });
 }
 
 void LeaseScheduler::Stop() {
@@ -93,6 +94,11 @@ storage::ClaimRequest LeaseScheduler::Request(int max) const {
   request.lease = settings_.lease;
   request.max = max;
   request.per_host = settings_.per_host;
+  if (settings_.per_host > 0) {
+    // The fair share among live instances, rounded up so the budget can always be used.
+    const int live = std::max(1, live_instances_);
+    request.per_host_own = (settings_.per_host + live - 1) / live;
+  }
   return request;
 }
 
@@ -214,6 +220,10 @@ asio::awaitable<void> LeaseScheduler::KeepAlive() {
     auto beat = co_await writer_.Call(&storage::Store::Heartbeat, info);
     if (!beat && !warned) spdlog::warn("{}", beat.error().message);
     warned = !beat;
+    // Instances whose heartbeat is recent share each host's budget with this one.
+    auto instances =
+        co_await writer_.Call(&storage::Store::ListInstances, now, now - 3 * HeartbeatEvery());
+    if (instances) live_instances_ = static_cast<int>(instances->size());
     std::vector<FeedId> ids;
     for (const auto& [id, event] : in_flight_) ids.push_back(id);
     if (!ids.empty()) {
@@ -224,8 +234,8 @@ asio::awaitable<void> LeaseScheduler::KeepAlive() {
       } else if (*renewed < static_cast<int>(ids.size())) {
         // Leases that ran out (the store was unreachable for a whole lease): another
         // instance may fetch those feeds too; the fetch in flight here still records.
-        spdlog::warn("{} of {} leases in flight had expired", ids.size() - static_cast<std::size_t>(*renewed),
-                     ids.size());
+        spdlog::warn("{} of {} leases in flight had expired",
+                     ids.size() - static_cast<std::size_t>(*renewed), ids.size());
       }
     }
     if (!running_) break;

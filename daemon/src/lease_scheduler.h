@@ -22,10 +22,10 @@
 namespace feedd::daemon {
 
 struct LeaseSettings {
-  std::string holder;                  // this instance's id (storage.instance or derived)
-  std::chrono::seconds lease{120};     // storage.lease
-  int max_in_flight = 32;              // fetch.concurrency
-  int per_host = 2;                    // fetch.per_host, held across all instances
+  std::string holder;               // this instance's id (storage.instance or derived)
+  std::chrono::seconds lease{120};  // storage.lease
+  int max_in_flight = 32;           // fetch.concurrency
+  int per_host = 2;                 // fetch.per_host, held across all instances
 };
 
 // "host:pid:random": unique per process even when pids repeat across machines or restarts.
@@ -34,8 +34,8 @@ std::string DefaultInstanceId();
 class LeaseScheduler {
  public:
   // `updater` and `writer` must outlive the scheduler (the Daemon owns them all).
-  LeaseScheduler(boost::asio::any_io_executor executor, FeedUpdater& updater,
-                 StoreWorker& writer, LeaseSettings settings);
+  LeaseScheduler(boost::asio::any_io_executor executor, FeedUpdater& updater, StoreWorker& writer,
+                 LeaseSettings settings);
 
   // Starts the claim loop and the heartbeat/renewal loop.
   void Start();
@@ -79,9 +79,10 @@ class LeaseScheduler {
   boost::asio::system_timer keep_alive_timer_;
   std::unordered_map<storage::FeedId, std::shared_ptr<Event>> in_flight_;
   std::vector<storage::FeedId> refresh_;  // asked for by RefreshSoon, not yet made due
-  storage::Timestamp refresh_asked_{};  // when the first feed in refresh_ was asked for
+  storage::Timestamp refresh_asked_{};    // when the first feed in refresh_ was asked for
   storage::Timestamp started_{};
   storage::Timestamp next_probe_{};  // offline: one probe fetch per kProbeEvery
+  int live_instances_ = 1;           // from the heartbeat: splits each host's budget fairly
   bool running_ = false;
   bool wake_pending_ = false;
   bool warned_ = false;  // a failing claim is logged once until a claim works again

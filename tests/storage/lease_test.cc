@@ -75,8 +75,7 @@ TEST_CASE("leases: two holders never get the same feed; an expired lease is clai
   CHECK(instances->empty());  // no heartbeat yet
 }
 
-TEST_CASE("leases: only due feeds are claimed, earliest first; gone feeds never" *
-          PostgresOnly()) {
+TEST_CASE("leases: only due feeds are claimed, earliest first; gone feeds never" * PostgresOnly()) {
   auto store = FreshStore();
   const FeedId late = AddFeedOrDie(*store, "https://x.example/late");
   const FeedId early = AddFeedOrDie(*store, "https://x.example/early");
@@ -171,6 +170,24 @@ TEST_CASE("leases: the per-host budget holds across holders" * PostgresOnly()) {
   CHECK(host_of((*feed_a)->url) == host_of((*feed_b)->url));
   // Without a budget the rest of the due feeds go at once.
   CHECK(Ids(store->ClaimDueFeeds(Claim("c", 102, 10))).size() == 3);
+}
+
+TEST_CASE("leases: a holder's own share of a host leaves the rest to the others" * PostgresOnly()) {
+  auto store = FreshStore();
+  for (int i = 0; i < 8; ++i) AddFeedOrDie(*store, "https://one.example/" + std::to_string(i));
+  auto shared = [](const std::string& holder) {
+    ClaimRequest request = Claim(holder, 100, 10, /*per_host=*/6);
+    request.per_host_own = 2;  // three instances share a budget of six
+    return request;
+  };
+  const auto a = Ids(store->ClaimDueFeeds(shared("a")));
+  CHECK(a.size() == 2);
+  CHECK(Ids(store->ClaimDueFeeds(shared("a"))).empty());  // its share is taken
+  CHECK(Ids(store->ClaimDueFeeds(shared("b"))).size() == 2);
+  CHECK(Ids(store->ClaimDueFeeds(shared("c"))).size() == 2);
+  CHECK(Ids(store->ClaimDueFeeds(shared("d"))).empty());  // the host's budget is full
+  RecordOk(*store, a[0], 101, 5000);
+  CHECK(Ids(store->ClaimDueFeeds(shared("a"))).size() == 1);
 }
 
 TEST_CASE("leases: heartbeats list instances with their live leases" * PostgresOnly()) {

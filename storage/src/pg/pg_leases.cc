@@ -29,9 +29,8 @@ Result<std::vector<FeedRecord>> PgStore::ClaimedFeeds(const PgRows& claimed) {
   if (ids.empty()) return std::vector<FeedRecord>();
   PgParams params;
   const std::string array = params.AddArray(ids);
-  return QueryFeeds("WHERE f.id = ANY(" + array +
-                        "::bigint[]) ORDER BY COALESCE(f.next_fetch, 0), f.id",
-                    params);
+  return QueryFeeds(
+      "WHERE f.id = ANY(" + array + "::bigint[]) ORDER BY COALESCE(f.next_fetch, 0), f.id", params);
 }
 
 Result<std::vector<FeedRecord>> PgStore::ClaimDueFeeds(const ClaimRequest& request) {
@@ -99,20 +98,30 @@ Result<std::vector<FeedRecord>> PgStore::ClaimDueFeeds(const ClaimRequest& reque
   const std::string lease_until = params.Add(until);
   const std::string limit = params.Add(request.max);
   const std::string per_host = params.Add(request.per_host);
+  const std::string per_host_own = params.Add(request.per_host_own);
   const std::string host_keys = params.AddArray(hosts);
   auto claimed = conn_.Query(
-      "WITH busy AS (SELECT f.host_key, COUNT(*) AS n FROM feeds f WHERE f.leased_by IS NOT NULL "
-      "AND f.lease_until >= " + now + "::bigint AND f.host_key = ANY(" + host_keys +
+      "WITH busy AS (SELECT f.host_key, COUNT(*) AS n, COUNT(*) FILTER (WHERE f.leased_by = " +
+          holder +
+          "::text) AS mine FROM feeds f WHERE f.leased_by IS NOT NULL "
+          "AND f.lease_until >= " +
+          now + "::bigint AND f.host_key = ANY(" + host_keys +
           "::text[]) GROUP BY f.host_key), "
           "ranked AS (SELECT f.id, COALESCE(f.next_fetch, 0) AS due, "
           "ROW_NUMBER() OVER (PARTITION BY f.host_key ORDER BY COALESCE(f.next_fetch, 0), f.id) "
-          "AS rn, COALESCE(b.n, 0) AS n FROM feeds f LEFT JOIN busy b ON b.host_key = f.host_key "
-          "WHERE f.host_key = ANY(" + host_keys + "::text[]) AND " + DueCondition(now) + "), "
-          "picked AS (SELECT id FROM ranked WHERE rn + n <= " + per_host +
-          "::integer ORDER BY due, id LIMIT " + limit +
+          "AS rn, COALESCE(b.n, 0) AS n, COALESCE(b.mine, 0) AS mine FROM feeds f LEFT JOIN busy b "
+          "ON b.host_key = f.host_key "
+          "WHERE f.host_key = ANY(" +
+          host_keys + "::text[]) AND " + DueCondition(now) +
+          "), "
+          "picked AS (SELECT id FROM ranked WHERE rn + n <= " +
+          per_host + "::integer AND (" + per_host_own + "::integer <= 0 OR rn + mine <= " +
+          per_host_own + "::integer) ORDER BY due, id LIMIT " + limit +
           "::integer) "
-          "UPDATE feeds f SET leased_by = " + holder + "::text, lease_until = " + lease_until +
-          "::bigint FROM picked WHERE f.id = picked.id AND " + DueCondition(now) + " RETURNING f.id",
+          "UPDATE feeds f SET leased_by = " +
+          holder + "::text, lease_until = " + lease_until +
+          "::bigint FROM picked WHERE f.id = picked.id AND " + DueCondition(now) +
+          " RETURNING f.id",
       params);
   if (!claimed) return PgFailAs(what, claimed.error());
   auto feeds = ClaimedFeeds(*claimed);
@@ -149,11 +158,15 @@ Result<int> PgStore::MakeDue(const std::vector<FeedId>& ids, Timestamp at) {
   PgParams params;
   const std::string when = params.Add(at);
   const std::string array = params.AddArray(ids);
-  auto updated = conn_.Query("UPDATE feeds SET next_fetch = " + when + "::bigint WHERE id = ANY(" +
-                                 array + "::bigint[]) AND status <> 'gone' AND "
-                                 "(next_fetch IS NULL OR next_fetch > " + when + "::bigint) AND "
-                                 "(last_fetch IS NULL OR last_fetch < " + when + "::bigint)",
-                             params);
+  auto updated =
+      conn_.Query("UPDATE feeds SET next_fetch = " + when + "::bigint WHERE id = ANY(" + array +
+                      "::bigint[]) AND status <> 'gone' AND "
+                      "(next_fetch IS NULL OR next_fetch > " +
+                      when +
+                      "::bigint) AND "
+                      "(last_fetch IS NULL OR last_fetch < " +
+                      when + "::bigint)",
+                  params);
   if (!updated) return PgFailAs("make feeds due", updated.error());
   return static_cast<int>(updated->Affected());
 }

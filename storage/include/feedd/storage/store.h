@@ -37,7 +37,7 @@ std::string_view FeedStatusName(FeedStatus status);  // "new", "ok", "error", "g
 // than "parse error".
 enum class FetchStage {
   kNone,
-  kPolicy,    // refused before connecting (scheme, SSRF guard)
+  kPolicy,  // refused before connecting (scheme, SSRF guard)
   kDns,
   kConnect,
   kTls,
@@ -60,9 +60,9 @@ struct FeedRecord {
   std::optional<std::string> last_error;
   std::optional<int> last_http_status;
   int consecutive_failures = 0;
-  std::optional<std::string> etag;           // validators, verbatim from the last success
+  std::optional<std::string> etag;  // validators, verbatim from the last success
   std::optional<std::string> last_modified;
-  std::optional<Timestamp> last_fetch;       // last attempt
+  std::optional<Timestamp> last_fetch;  // last attempt
   std::optional<Timestamp> last_success;
   std::optional<Timestamp> next_fetch;
   std::optional<std::int64_t> interval_seconds;  // user override of the schedule
@@ -110,7 +110,7 @@ struct StoredEntry {
 struct EntryQuery {
   std::optional<FeedId> feed_id;
   std::optional<std::string> tag;
-  std::optional<Timestamp> since;   // entries published (else fetched) at or after
+  std::optional<Timestamp> since;    // entries published (else fetched) at or after
   std::optional<EntryId> before_id;  // cursor: only entries older than this one in the order
   int limit = 50;
 };
@@ -175,13 +175,17 @@ struct OutputRow {
 // A lease says which instance (`holder`) fetches a feed and until when; an expired lease is
 // anyone's. Only backends where SupportsSharing() is true implement these.
 struct ClaimRequest {
-  std::string holder;                  // the claiming instance's id
+  std::string holder;  // the claiming instance's id
   Timestamp now{};
-  std::chrono::seconds lease{60};      // the lease runs until now + lease
-  int max = 1;                         // claim at most this many feeds
+  std::chrono::seconds lease{60};  // the lease runs until now + lease
+  int max = 1;                     // claim at most this many feeds
   // Per-host politeness across instances: a feed is claimed only while fewer than this many
   // unexpired leases exist on its host (all holders together). 0: no per-host limit.
   int per_host = 0;
+  // And this holder alone at most this many on one host: its fair share of per_host among
+  // the live instances, so that an instance whose fetches end first cannot keep every slot
+  // of a host to itself. 0: no cap of its own.
+  int per_host_own = 0;
 };
 
 // One instance's heartbeat row and, in ListInstances, its live leases.
