@@ -3,9 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "feedd/feeds/parse.h"
 #include "feedd/feeds/parsed_feed_json.h"
@@ -14,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string document(reinterpret_cast<const char*>(data), size);
   // Half the inputs as they are (seeds are whole JSON feeds), half as the items of a feed.
   if (size > 0 && (data[0] & 1U) != 0) {
-    document = R"({"version":"https://jsonfeed.org/version/1.1","items":[)" + document.substr(1) + "]}";
+    document =
+        R"({"version":"https://jsonfeed.org/version/1.1","items":[)" + document.substr(1) + "]}";
   }
   feedd::feeds::ParseOptions options;
   options.document_url = "https://example.test/feed.json";

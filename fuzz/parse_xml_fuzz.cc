@@ -3,9 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "feedd/feeds/parse.h"
 #include "feedd/feeds/parsed_feed_json.h"

@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (const auto canonical = feedd::feeds::CanonicalUrl(reference)) {
     const auto twice = feedd::feeds::CanonicalUrl(*canonical);
-    if (!twice || *twice != *canonical) Fail("CanonicalUrl not idempotent", *canonical, twice.value_or(""));
+    if (!twice || *twice != *canonical)
+      Fail("CanonicalUrl not idempotent", *canonical, twice.value_or(""));
   }
   return 0;
 }

@@ -16,6 +16,8 @@ test_deps=(python3 sqlite3 libxml2-utils curl)
 test_deps+=(jing python3-feedparser newsboat chromium)
 # The storage suite's second backend: a throwaway cluster (scripts/with-postgres.sh).
 test_deps+=(postgresql)
+# The formatter CI checks the sources with (scripts/check-format.sh, .clang-format).
+test_deps+=(clang-format)
 
 # Used only by the fuzz smoke run: clang with libFuzzer and the sanitizer runtimes.
 fuzz_deps=(clang libclang-rt-14-dev)
@@ -31,7 +33,6 @@ want=("${build_deps[@]}")
 case "${1:-}" in
   --with-tests) want+=("${test_deps[@]}") ;;
   --with-fuzz) want+=("${fuzz_deps[@]}") ;;
-  --with-bench) want+=("${bench_deps[@]}") ;;
   --with-bench) want+=("${bench_deps[@]}") ;;
 esac
 

@@ -3,7 +3,8 @@
 // ../shared/bench/pugi_count.cpp (reading each file is inside the timed loop). Prints the
 // process CPU time too: on a shared machine it is the steadier figure.
 //
-//   parse_bench [--raw-html] [--stream] [--read auto|map|buffer] [--warmup N] [--repeat N] [--list FILE] PATH...
+//   parse_bench [--raw-html] [--stream] [--read auto|map|buffer] [--warmup N] [--repeat N] [--list
+//   FILE] PATH...
 //
 // A PATH may be a folder. --raw-html skips the HTML sanitiser (EntryHtml::kKeepRaw) to show
 // the parser's own cost. --warmup N parses everything N times before the clock starts: a
@@ -19,12 +20,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
@@ -75,9 +76,7 @@ class FileBytes {
     close(fd);
     return ok;
   }
-  std::string_view View() const {
-    return {mapped_ != nullptr ? mapped_ : buffer_.data(), size_};
-  }
+  std::string_view View() const { return {mapped_ != nullptr ? mapped_ : buffer_.data(), size_}; }
 
  private:
   void Unmap() {
@@ -123,12 +122,14 @@ void ParseAll(const std::vector<std::string>& files, feedd::feeds::EntryHtml ent
     }
     feedd::feeds::ParseOptions options;
     options.entry_html = entry_html;
-    options.document_url = "https://example.test/" + std::filesystem::path(path).filename().string();
+    options.document_url =
+        "https://example.test/" + std::filesystem::path(path).filename().string();
     const std::string_view document = file.View();
     unsigned long long streamed = 0;
-    auto result = stream ? feedd::feeds::ParseFeed(document, options,
-                                                   [&streamed](feedd::feeds::Entry&&) { ++streamed; })
-                         : feedd::feeds::ParseFeed(document, options);
+    auto result = stream
+                      ? feedd::feeds::ParseFeed(document, options,
+                                                [&streamed](feedd::feeds::Entry&&) { ++streamed; })
+                      : feedd::feeds::ParseFeed(document, options);
     totals.bytes += document.size();
     if (!result) {
       std::fprintf(stderr, "%s: %s\n", path.c_str(), result.error().message.c_str());
@@ -173,24 +174,29 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: parse_bench [--raw-html] [--stream] [--read auto|map|buffer] [--warmup N] [--repeat N] [--list FILE] PATH...\n");
+    std::fprintf(stderr,
+                 "usage: parse_bench [--raw-html] [--stream] [--read auto|map|buffer] [--warmup N] "
+                 "[--repeat N] [--list FILE] PATH...\n");
     return 2;
   }
   FileBytes file;
   Totals warm;
-  for (int round = 0; round < warmup; ++round) ParseAll(files, entry_html, stream, read_mode, file, warm);
+  for (int round = 0; round < warmup; ++round)
+    ParseAll(files, entry_html, stream, read_mode, file, warm);
   Totals totals;
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = CpuSeconds();
-  for (int round = 0; round < repeat; ++round) ParseAll(files, entry_html, stream, read_mode, file, totals);
+  for (int round = 0; round < repeat; ++round)
+    ParseAll(files, entry_html, stream, read_mode, file, totals);
   const auto& [bytes, entries, warnings, failed] = totals;
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = CpuSeconds() - cpu_start;
-  std::printf("files=%zu failed=%d bytes=%llu entries=%llu warnings=%llu seconds=%.3f cpu_s=%.3f "
-              "MBps=%.1f MBps_cpu=%.1f entries_per_s=%.0f entries_per_cpu_s=%.0f\n",
-              files.size() * static_cast<std::size_t>(repeat), failed, bytes, entries, warnings,
-              seconds, cpu, static_cast<double>(bytes) / 1e6 / seconds,
-              static_cast<double>(bytes) / 1e6 / cpu, static_cast<double>(entries) / seconds,
-              static_cast<double>(entries) / cpu);
+  std::printf(
+      "files=%zu failed=%d bytes=%llu entries=%llu warnings=%llu seconds=%.3f cpu_s=%.3f "
+      "MBps=%.1f MBps_cpu=%.1f entries_per_s=%.0f entries_per_cpu_s=%.0f\n",
+      files.size() * static_cast<std::size_t>(repeat), failed, bytes, entries, warnings, seconds,
+      cpu, static_cast<double>(bytes) / 1e6 / seconds, static_cast<double>(bytes) / 1e6 / cpu,
+      static_cast<double>(entries) / seconds, static_cast<double>(entries) / cpu);
   return failed != 0 ? 1 : 0;
 }

@@ -69,11 +69,12 @@ void Measure(const char* name, const std::vector<std::string>& inputs, double se
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const double mb = static_cast<double>(bytes) / 1e6;
-  std::printf("%-28s inputs=%zu runs=%zu MB=%.1f cpu_s=%.2f wall_s=%.2f MBps_cpu=%.1f "
-              "MBps_wall=%.1f us_per_input_cpu=%.1f out_ratio=%.3f\n",
-              name, inputs.size(), runs, mb, cpu, wall, mb / cpu, mb / wall,
-              cpu * 1e6 / static_cast<double>(items),
-              static_cast<double>(sink) / static_cast<double>(bytes));
+  std::printf(
+      "%-28s inputs=%zu runs=%zu MB=%.1f cpu_s=%.2f wall_s=%.2f MBps_cpu=%.1f "
+      "MBps_wall=%.1f us_per_input_cpu=%.1f out_ratio=%.3f\n",
+      name, inputs.size(), runs, mb, cpu, wall, mb / cpu, mb / wall,
+      cpu * 1e6 / static_cast<double>(items),
+      static_cast<double>(sink) / static_cast<double>(bytes));
 }
 
 std::size_t GumboOnly(const std::string& html) {

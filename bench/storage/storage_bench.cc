@@ -124,30 +124,29 @@ void Check(int rc, sqlite3* db) {
 // The peer, in the same run: the bench README's raw case (INSERT OR IGNORE with
 // UNIQUE(feed_id, guid), FTS5(title, content) kept by a trigger, WAL, synchronous=NORMAL,
 // page_size 16384, one transaction per `batch` rows) over the very same entries.
-void RawBaseline(const Vocabulary& vocabulary, std::uint64_t total, std::uint64_t batch,
-                 bool fts, const std::filesystem::path& path, const char* label) {
+void RawBaseline(const Vocabulary& vocabulary, std::uint64_t total, std::uint64_t batch, bool fts,
+                 const std::filesystem::path& path, const char* label) {
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + "-wal");
   std::filesystem::remove(path.string() + "-shm");
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.string().c_str(), &db), db);
-  Check(
-      sqlite3_exec(db,
-                   "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                   "CREATE TABLE items (id INTEGER PRIMARY KEY, feed_id INTEGER, guid TEXT, "
-                   "title TEXT, link TEXT, published INTEGER, content TEXT, "
-                   "UNIQUE(feed_id, guid));",
-                   nullptr, nullptr, nullptr),
-      db);
+  Check(sqlite3_exec(db,
+                     "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "CREATE TABLE items (id INTEGER PRIMARY KEY, feed_id INTEGER, guid TEXT, "
+                     "title TEXT, link TEXT, published INTEGER, content TEXT, "
+                     "UNIQUE(feed_id, guid));",
+                     nullptr, nullptr, nullptr),
+        db);
   if (fts) {
-    Check(
-        sqlite3_exec(db,
-                   "CREATE VIRTUAL TABLE items_fts USING fts5(title, content, content='items', "
-                   "content_rowid='id');"
-                   "CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN INSERT INTO "
-                   "items_fts(rowid, title, content) VALUES (new.id, new.title, new.content); END;",
-                   nullptr, nullptr, nullptr),
-      db);
+    Check(sqlite3_exec(
+              db,
+              "CREATE VIRTUAL TABLE items_fts USING fts5(title, content, content='items', "
+              "content_rowid='id');"
+              "CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN INSERT INTO "
+              "items_fts(rowid, title, content) VALUES (new.id, new.title, new.content); END;",
+              nullptr, nullptr, nullptr),
+          db);
   }
   sqlite3_stmt* insert = nullptr;
   Check(sqlite3_prepare_v2(db,
@@ -379,9 +378,10 @@ int main(int argc, char** argv) {
     else if (flag == "--search-only")
       args.search_only = std::string(argv[i + 1]) != "0";
     else {
-      std::fprintf(stderr,
-                   "usage: storage_bench [--entries N] [--small-batch-entries N] [--dir DIR] "
-                   "[--queries N] [--peer 0|1] [--peer-entries N] [--search-only 1] [--prefix-queries N]\n");
+      std::fprintf(
+          stderr,
+          "usage: storage_bench [--entries N] [--small-batch-entries N] [--dir DIR] "
+          "[--queries N] [--peer 0|1] [--peer-entries N] [--search-only 1] [--prefix-queries N]\n");
       return 64;
     }
   }
@@ -394,7 +394,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     const auto counts = (*store)->Counts();
-    std::printf("database: %lld entries\n", counts ? static_cast<long long>(counts->entries) : -1LL);
+    std::printf("database: %lld entries\n",
+                counts ? static_cast<long long>(counts->entries) : -1LL);
     SearchRun(**store, vocabulary, args.queries, args.prefix_queries);
     return 0;
   }

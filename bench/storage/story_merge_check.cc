@@ -83,7 +83,6 @@ int main(int argc, char** argv) {
   }
   sqlite3_finalize(stmt);
   sqlite3_close(db);
-  std::printf("%lld stories across feeds, %lld of them with differing titles\n", merged,
-              differing);
+  std::printf("%lld stories across feeds, %lld of them with differing titles\n", merged, differing);
   return 0;
 }

@@ -75,9 +75,8 @@ const KeySpec kKeys[] = {
        t.config->storage.instance = v.text;
        return {};
      },
-     .differs = [](const Config& a, const Config& b) {
-       return a.storage.instance != b.storage.instance;
-     }},
+     .differs = [](const Config& a,
+                   const Config& b) { return a.storage.instance != b.storage.instance; }},
     {.info = {"storage", "lease", KeyType::kDuration, "\"2m\"", Reload::kRestart},
      .min = 2 * kSecond,
      .max = 3600 * kSecond,
@@ -85,7 +84,8 @@ const KeySpec kKeys[] = {
        t.config->storage.lease = duration_cast<seconds>(v.duration);
        return {};
      },
-     .differs = [](const Config& a, const Config& b) { return a.storage.lease != b.storage.lease; }},
+     .differs = [](const Config& a,
+                   const Config& b) { return a.storage.lease != b.storage.lease; }},
     // [control]
     {.info = {"control", "socket", KeyType::kPath, "\"var/run/feedd.sock\"", Reload::kRestart},
      .set = [](const Target& t, const Value& v) -> std::string {

@@ -40,18 +40,18 @@ bool InRange(const Bytes& address, const AddressRange& range) {
 
 bool IsNonGlobalV4(const std::uint8_t* a) {
   const unsigned b0 = a[0], b1 = a[1], b2 = a[2];
-  if (b0 == 0 || b0 == 10 || b0 == 127) return true;        // this-network, private, loopback
-  if (b0 == 100 && (b1 & 0xc0) == 64) return true;           // 100.64/10 CGNAT
-  if (b0 == 169 && b1 == 254) return true;                   // link-local, cloud metadata
-  if (b0 == 172 && (b1 & 0xf0) == 16) return true;           // 172.16/12
-  if (b0 == 192 && b1 == 0 && b2 == 0) return true;          // 192.0.0/24 IETF
-  if (b0 == 192 && b1 == 0 && b2 == 2) return true;          // TEST-NET-1
-  if (b0 == 192 && b1 == 88 && b2 == 99) return true;        // 6to4 relay anycast
-  if (b0 == 192 && b1 == 168) return true;                   // 192.168/16
-  if (b0 == 198 && (b1 & 0xfe) == 18) return true;           // 198.18/15 benchmarking
-  if (b0 == 198 && b1 == 51 && b2 == 100) return true;       // TEST-NET-2
-  if (b0 == 203 && b1 == 0 && b2 == 113) return true;        // TEST-NET-3
-  if (b0 >= 224) return true;                                // multicast, reserved, broadcast
+  if (b0 == 0 || b0 == 10 || b0 == 127) return true;    // this-network, private, loopback
+  if (b0 == 100 && (b1 & 0xc0) == 64) return true;      // 100.64/10 CGNAT
+  if (b0 == 169 && b1 == 254) return true;              // link-local, cloud metadata
+  if (b0 == 172 && (b1 & 0xf0) == 16) return true;      // 172.16/12
+  if (b0 == 192 && b1 == 0 && b2 == 0) return true;     // 192.0.0/24 IETF
+  if (b0 == 192 && b1 == 0 && b2 == 2) return true;     // TEST-NET-1
+  if (b0 == 192 && b1 == 88 && b2 == 99) return true;   // 6to4 relay anycast
+  if (b0 == 192 && b1 == 168) return true;              // 192.168/16
+  if (b0 == 198 && (b1 & 0xfe) == 18) return true;      // 198.18/15 benchmarking
+  if (b0 == 198 && b1 == 51 && b2 == 100) return true;  // TEST-NET-2
+  if (b0 == 203 && b1 == 0 && b2 == 113) return true;   // TEST-NET-3
+  if (b0 >= 224) return true;                           // multicast, reserved, broadcast
   return false;
 }
 
@@ -94,10 +94,10 @@ bool IsNonGlobalAddress(const Bytes& a) {
     return IsNonGlobalV4(a.data() + 12);  // NAT64 64:ff9b::/96 embeds an IPv4 address
   }
   if (a[0] == 0x20 && a[1] == 0x02) return IsNonGlobalV4(a.data() + 2);  // 6to4 2002::/16
-  if ((a[0] & 0xfe) == 0xfc) return true;                 // fc00::/7 unique-local
-  if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return true;  // fe80::/10 link-local
-  if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return true;  // fec0::/10 site-local
-  if (a[0] == 0xff) return true;                           // multicast
+  if ((a[0] & 0xfe) == 0xfc) return true;                                // fc00::/7 unique-local
+  if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return true;                // fe80::/10 link-local
+  if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return true;                // fec0::/10 site-local
+  if (a[0] == 0xff) return true;                                         // multicast
   if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) return true;  // docs
   if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00) return true;  // Teredo
   if (a[0] == 0x01 && a[1] == 0x00 && a[2] == 0 && a[3] == 0) return true;  // discard 100::/64

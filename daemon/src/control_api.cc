@@ -16,7 +16,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::Handle(HttpRequest request) {
   const std::string& method = request.method;
   if (path == "/metrics" && metrics_) {
     if (method != "GET" && method != "HEAD") {
-      auto response = ErrorResponse(405, "method_not_allowed", method + " is not allowed on /metrics; use GET");
+      auto response =
+          ErrorResponse(405, "method_not_allowed", method + " is not allowed on /metrics; use GET");
       response.headers.emplace_back("Allow", "GET, HEAD");
       co_return response;
     }
@@ -27,7 +28,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::Handle(HttpRequest request) {
     co_return response;
   }
   if (parts.empty() || parts[0] != "v1") {
-    co_return ErrorResponse(404, "not_found", "no such endpoint: " + path + " (the API is under /v1/)");
+    co_return ErrorResponse(404, "not_found",
+                            "no such endpoint: " + path + " (the API is under /v1/)");
   }
   const auto is = [&](std::initializer_list<const char*> shape) {
     if (shape.size() != parts.size()) return false;
@@ -39,8 +41,9 @@ boost::asio::awaitable<HttpResponse> ControlApi::Handle(HttpRequest request) {
     return true;
   };
   const auto refuse = [&](std::string_view allowed) {
-    auto response = ErrorResponse(405, "method_not_allowed",
-                                  method + " is not allowed on " + path + "; use " + std::string(allowed));
+    auto response =
+        ErrorResponse(405, "method_not_allowed",
+                      method + " is not allowed on " + path + "; use " + std::string(allowed));
     response.headers.emplace_back("Allow", std::string(allowed));
     return response;
   };

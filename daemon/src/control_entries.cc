@@ -20,7 +20,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::ListEntries(const HttpRequest& 
   if (HasQueryParameter(request.target, "since")) {
     auto since = ParseSince(QueryParameter(request.target, "since"));
     if (!since) {
-      co_return ErrorResponse(400, "bad_since", "since must be RFC 3339 (2024-08-16T11:12:54Z) or an age like 2h, 7d");
+      co_return ErrorResponse(
+          400, "bad_since", "since must be RFC 3339 (2024-08-16T11:12:54Z) or an age like 2h, 7d");
     }
     query.since = *since;
   }
@@ -46,13 +47,15 @@ boost::asio::awaitable<HttpResponse> ControlApi::ListEntries(const HttpRequest& 
 boost::asio::awaitable<HttpResponse> ControlApi::ShowEntry(storage::EntryId id) {
   auto entry = co_await context_.reader.Call(&storage::Store::GetEntry, id);
   if (!entry) co_return StorageError(entry.error());
-  if (!entry->has_value()) co_return ErrorResponse(404, "no_such_entry", "no entry with id " + std::to_string(id));
+  if (!entry->has_value())
+    co_return ErrorResponse(404, "no_such_entry", "no entry with id " + std::to_string(id));
   co_return JsonResponse(200, EntryJson(**entry));
 }
 
 boost::asio::awaitable<HttpResponse> ControlApi::Search(const HttpRequest& request) {
   const std::string text = QueryParameter(request.target, "q");
-  if (text.empty()) co_return ErrorResponse(400, "missing_query", "q (the search query) is required");
+  if (text.empty())
+    co_return ErrorResponse(400, "missing_query", "q (the search query) is required");
   auto limit = ParseLimit(request, 20, 1000);
   if (!limit) co_return ErrorResponse(400, "bad_limit", "limit must be 1..1000");
   const int count = *limit;
@@ -79,7 +82,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::FollowEntries(const HttpRequest
   if (cursor.empty()) cursor = request.Header("Last-Event-ID");
   if (!cursor.empty()) {
     auto id = ParseId(cursor);
-    if (!id && cursor != "0") co_return ErrorResponse(400, "bad_cursor", "after must be an entry id");
+    if (!id && cursor != "0")
+      co_return ErrorResponse(400, "bad_cursor", "after must be an entry id");
     after = id.value_or(0);
   }
   auto subscription = context_.entry_stream->Subscribe();
@@ -93,8 +97,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::FollowEntries(const HttpRequest
   response.status = 200;
   response.content_type = "text/event-stream";
   response.headers.emplace_back("Cache-Control", "no-store");
-  response.stream = MakeFollowBody(std::move(subscription), context_.reader, after,
-                                   std::chrono::seconds(15));
+  response.stream =
+      MakeFollowBody(std::move(subscription), context_.reader, after, std::chrono::seconds(15));
   co_return response;
 }
 

@@ -86,7 +86,8 @@ std::optional<std::vector<std::string>> ParseTags(const json& value) {
 }
 
 std::optional<FieldError> ReadNewFeed(const json& body, storage::NewFeed& feed) {
-  if (!body.is_object()) return FieldError{"bad_json", "a feed must be a JSON object like {\"url\": \"https://...\"}"};
+  if (!body.is_object())
+    return FieldError{"bad_json", "a feed must be a JSON object like {\"url\": \"https://...\"}"};
   if (!body.contains("url") || !body["url"].is_string()) {
     return FieldError{"missing_url", "\"url\" (a string) is required"};
   }
@@ -117,11 +118,16 @@ std::optional<std::int64_t> ParseInterval(const json& value) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), amount);
     if (ec != std::errc() || amount <= 0 || amount > kMax) return std::nullopt;
     const std::string unit(end, text.data() + text.size());
-    if (unit == "s" || unit.empty()) seconds = amount;
-    else if (unit == "m") seconds = amount * 60;
-    else if (unit == "h") seconds = amount * 3600;
-    else if (unit == "d") seconds = amount * 86400;
-    else return std::nullopt;
+    if (unit == "s" || unit.empty())
+      seconds = amount;
+    else if (unit == "m")
+      seconds = amount * 60;
+    else if (unit == "h")
+      seconds = amount * 3600;
+    else if (unit == "d")
+      seconds = amount * 86400;
+    else
+      return std::nullopt;
   } else {
     return std::nullopt;
   }

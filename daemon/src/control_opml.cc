@@ -25,7 +25,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::ImportFeeds(const HttpRequest& 
   if (!parsed) co_return refusal;
   const json& body = *parsed;
   if (!body.contains("feeds") || !body["feeds"].is_array()) {
-    co_return ErrorResponse(400, "missing_feeds", "\"feeds\" (an array of {\"url\", \"title\", \"tags\"}) is required");
+    co_return ErrorResponse(400, "missing_feeds",
+                            "\"feeds\" (an array of {\"url\", \"title\", \"tags\"}) is required");
   }
   if (body["feeds"].size() > kMaxImport) {
     co_return ErrorResponse(413, "too_many_feeds",
@@ -38,7 +39,8 @@ boost::asio::awaitable<HttpResponse> ControlApi::ImportFeeds(const HttpRequest& 
   for (const auto& item : body["feeds"]) {
     json result = json::object();
     const json url_value = item.is_object() ? item.value("url", json(nullptr)) : json(nullptr);
-    result["url"] = url_value.is_string() ? json(RedactUrl(url_value.get<std::string>())) : json(nullptr);
+    result["url"] =
+        url_value.is_string() ? json(RedactUrl(url_value.get<std::string>())) : json(nullptr);
     storage::NewFeed feed;
     if (auto refused = ReadNewFeed(item, feed)) {
       result["error"] = {{"code", refused->code}, {"message", refused->message}};

@@ -71,20 +71,20 @@ boost::asio::awaitable<HttpResponse> ControlApi::Status() {
       std::chrono::steady_clock::now() - context_.started);
   const auto fetcher = context_.fetcher.Stats();
   const std::string public_address = context_.public_address ? context_.public_address() : "";
-  json status{{"version", Version()},
-                {"uptime_seconds", uptime.count()},
-                {"feeds", counts->feeds},
-                {"entries", counts->entries},
-                {"stories", counts->stories},
-                {"failing_feeds", counts->failing_feeds},
-                {"fetches_in_flight", fetcher.in_flight},
-                {"fetches_queued", fetcher.queued},
-                {"updates_running", context_.scheduler.InFlight()},
-                {"followers", context_.entry_stream ? json(context_.entry_stream->Followers())
-                                                    : json(0)},
-                {"database_bytes", DatabaseBytes(context_.database)},
-                {"public_address", public_address.empty() ? json(nullptr) : json(public_address)},
-                {"last_errors", last_errors}};
+  json status{
+      {"version", Version()},
+      {"uptime_seconds", uptime.count()},
+      {"feeds", counts->feeds},
+      {"entries", counts->entries},
+      {"stories", counts->stories},
+      {"failing_feeds", counts->failing_feeds},
+      {"fetches_in_flight", fetcher.in_flight},
+      {"fetches_queued", fetcher.queued},
+      {"updates_running", context_.scheduler.InFlight()},
+      {"followers", context_.entry_stream ? json(context_.entry_stream->Followers()) : json(0)},
+      {"database_bytes", DatabaseBytes(context_.database)},
+      {"public_address", public_address.empty() ? json(nullptr) : json(public_address)},
+      {"last_errors", last_errors}};
   if (const LeaseScheduler* leases = context_.scheduler.leases()) {
     // Shared store: this instance's id and every instance heard from lately with its leases.
     const auto now = ControlNow();
@@ -110,15 +110,18 @@ boost::asio::awaitable<HttpResponse> ControlApi::Status() {
 }
 
 boost::asio::awaitable<HttpResponse> ControlApi::ListOutputs() {
-  if (context_.outputs == nullptr) co_return ErrorResponse(503, "unavailable", "outputs are not configured");
+  if (context_.outputs == nullptr)
+    co_return ErrorResponse(503, "unavailable", "outputs are not configured");
   const std::string public_address = context_.public_address ? context_.public_address() : "";
   json list = json::array();
-  for (const auto& output : context_.outputs->Outputs()) list.push_back(OutputJson(output, public_address));
+  for (const auto& output : context_.outputs->Outputs())
+    list.push_back(OutputJson(output, public_address));
   co_return JsonResponse(200, list);
 }
 
 boost::asio::awaitable<HttpResponse> ControlApi::ShowOutput(const std::string& name) {
-  if (context_.outputs == nullptr) co_return ErrorResponse(503, "unavailable", "outputs are not configured");
+  if (context_.outputs == nullptr)
+    co_return ErrorResponse(503, "unavailable", "outputs are not configured");
   const std::string public_address = context_.public_address ? context_.public_address() : "";
   for (const auto& output : context_.outputs->Outputs()) {
     if (output.name != name) continue;

@@ -33,19 +33,18 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     transfer->body_error = "body chunk handed over again is shorter than before";
     return 0;
   }
-  const std::string_view input =
-      std::string_view(data, bytes).substr(transfer->redelivered);
+  const std::string_view input = std::string_view(data, bytes).substr(transfer->redelivered);
   size_t consumed = 0;
-  switch (transfer->decoder->AppendSome(input, transfer->response.body, kDecodeSliceBytes,
-                                        consumed)) {
+  switch (
+      transfer->decoder->AppendSome(input, transfer->response.body, kDecodeSliceBytes, consumed)) {
     case BodyDecoder::Status::kOk:
       break;
     case BodyDecoder::Status::kTooLarge:
       transfer->too_large = true;  // decompressed bytes over the cap: a bomb stops here
       return 0;
     case BodyDecoder::Status::kCorrupt:
-      transfer->body_error = "corrupt compressed body (" +
-                             transfer->current.content_encoding.value_or("") + ")";
+      transfer->body_error =
+          "corrupt compressed body (" + transfer->current.content_encoding.value_or("") + ")";
       return 0;
   }
   if (consumed < input.size()) {
@@ -178,8 +177,7 @@ void ConfigureTransfer(Transfer& transfer, const FetcherLimits& limits) {
                    static_cast<long>(limits.total_timeout.count() * 1000));
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 16L);
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, 30L);
-  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-                   static_cast<curl_off_t>(limits.max_body_bytes));
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
   curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
@@ -190,15 +188,16 @@ void ConfigureTransfer(Transfer& transfer, const FetcherLimits& limits) {
   curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &transfer);
 
   curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers,
-      "Accept: application/atom+xml, application/rss+xml, application/feed+json, "
-      "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5");
+  headers =
+      curl_slist_append(headers,
+                        "Accept: application/atom+xml, application/rss+xml, application/feed+json, "
+                        "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5");
   if (transfer.request.etag) {
     headers = curl_slist_append(headers, ("If-None-Match: " + *transfer.request.etag).c_str());
   }
   if (transfer.request.last_modified) {
-    headers = curl_slist_append(
-        headers, ("If-Modified-Since: " + *transfer.request.last_modified).c_str());
+    headers = curl_slist_append(headers,
+                                ("If-Modified-Since: " + *transfer.request.last_modified).c_str());
   }
   transfer.headers.reset(headers);
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);

@@ -53,7 +53,8 @@ OutputSettings OutputSettingsFrom(const config::Config& config) {
   OutputSettings settings;
   settings.outputs = config.outputs;
   settings.base_url = config.http.base_url;
-  while (!settings.base_url.empty() && settings.base_url.back() == '/') settings.base_url.pop_back();
+  while (!settings.base_url.empty() && settings.base_url.back() == '/')
+    settings.base_url.pop_back();
   settings.public_dir = config.http.public_dir;
   settings.websub_hub = config.http.websub_hub;
   return settings;
@@ -74,8 +75,9 @@ std::unique_ptr<Daemon> Daemon::Create(config::Config config, StartupError& erro
   // storage.url: PostgreSQL (a server that may be down: 69); else the SQLite file (74).
   const bool postgres = !config.storage.url.empty();
   if (postgres && !storage::PgStoreAvailable()) {
-    error = {kExitConfig, "storage.url: the PostgreSQL backend is not available in this build; "
-                          "use storage.path (SQLite)"};
+    error = {kExitConfig,
+             "storage.url: the PostgreSQL backend is not available in this build; "
+             "use storage.path (SQLite)"};
     return nullptr;
   }
   auto open = [&](storage::OpenMode mode) {
@@ -127,14 +129,10 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
                      outputs_.Invalidate();
                      entry_stream_.Notify();
                    }),
-      control_api_(ControlContext{reader_, writer_, scheduler_, fetcher_,
-                                  [this] { outputs_.Invalidate(); },
-                                  [this] {
-                                    return public_server_ ? public_server_->LocalAddress()
-                                                          : std::string();
-                                  },
-                                  started_, &outputs_, &entry_stream_,
-                                  config_.storage.path}),
+      control_api_(ControlContext{
+          reader_, writer_, scheduler_, fetcher_, [this] { outputs_.Invalidate(); },
+          [this] { return public_server_ ? public_server_->LocalAddress() : std::string(); },
+          started_, &outputs_, &entry_stream_, config_.storage.path}),
       public_api_(outputs_),
       watchdog_(io_.get_executor(), WatchdogInterval()),
       status_(io_.get_executor(), reader_, std::chrono::seconds(15)),
@@ -191,8 +189,9 @@ Result<void> Daemon::Listen() {
   std::string activation_problem;
   const auto passed = ListenedUnixSocket(activation_problem);
   if (!activation_problem.empty()) spdlog::warn("socket activation: {}", activation_problem);
-  auto control = passed ? HttpServer::AdoptUnix(io_.get_executor(), *passed, handler, HttpServerLimits{})
-                        : HttpServer::ListenUnix(io_.get_executor(), socket, handler, HttpServerLimits{});
+  auto control =
+      passed ? HttpServer::AdoptUnix(io_.get_executor(), *passed, handler, HttpServerLimits{})
+             : HttpServer::ListenUnix(io_.get_executor(), socket, handler, HttpServerLimits{});
   if (!control) return Unexpected(control.error());
   control_server_ = std::move(*control);
 
@@ -249,8 +248,8 @@ asio::awaitable<void> Daemon::LoadFeeds() {
   }
   // Overdue feeds are spread over a short window so a restart does not fetch them all at once.
   std::minstd_rand random{std::random_device{}()};
-  const auto spread = std::min<std::chrono::seconds>(std::chrono::seconds(60),
-                                                     config_.fetch.min_interval / 10);
+  const auto spread =
+      std::min<std::chrono::seconds>(std::chrono::seconds(60), config_.fetch.min_interval / 10);
   const Timestamp now = Now();
   int scheduled = 0;
   if (leases_) {

@@ -84,7 +84,7 @@ class Daemon {
   PublicApi public_api_;
   std::unique_ptr<HttpServer> control_server_;
   std::unique_ptr<HttpServer> public_server_;
-  Watchdog watchdog_;       // systemd WATCHDOG=1 from this loop
+  Watchdog watchdog_;      // systemd WATCHDOG=1 from this loop
   StatusReporter status_;  // systemd STATUS= via the reader worker
   boost::asio::signal_set signals_;
   bool stopping_ = false;

@@ -2,9 +2,9 @@
 // follower to sleep on, and the SSE body that turns new rows into events.
 #include "entry_stream.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 
 #include "json_views.h"
 
@@ -73,7 +73,9 @@ class FollowBody final : public BodyStream {
  public:
   FollowBody(std::unique_ptr<EntryStream::Subscription> subscription, StoreWorker& reader,
              std::optional<storage::EntryId> after, std::chrono::milliseconds heartbeat)
-      : subscription_(std::move(subscription)), reader_(reader), cursor_(after),
+      : subscription_(std::move(subscription)),
+        reader_(reader),
+        cursor_(after),
         heartbeat_(heartbeat) {}
 
   asio::awaitable<std::optional<std::string>> Next() override {
@@ -108,9 +110,10 @@ class FollowBody final : public BodyStream {
       }
       std::sort(fresh.begin(), fresh.end(), [](auto* a, auto* b) { return a->id < b->id; });
       for (const auto* entry : fresh) {
-        const std::string data = EntryJson(*entry).dump(-1, ' ', false,
-                                                        nlohmann::json::error_handler_t::replace);
-        pending_.push_back("id: " + std::to_string(entry->id) + "\nevent: entry\ndata: " + data + "\n\n");
+        const std::string data =
+            EntryJson(*entry).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        pending_.push_back("id: " + std::to_string(entry->id) + "\nevent: entry\ndata: " + data +
+                           "\n\n");
         cursor_ = std::max(*cursor_, entry->id);
       }
     }

@@ -11,17 +11,17 @@
 #include <vector>
 
 #include "curl_fetcher.h"
+#include "feedd/storage/store.h"
 #include "fetch_policy.h"
 #include "metrics.h"
 #include "offline_detector.h"
-#include "feedd/storage/store.h"
 #include "store_batcher.h"
 #include "store_worker.h"
 
 namespace feedd::daemon {
 
 struct UpdateResult {
-  bool feed_exists = true;   // false: the feed was removed meanwhile
+  bool feed_exists = true;  // false: the feed was removed meanwhile
   storage::FeedStatus status = storage::FeedStatus::kOk;
   storage::Timestamp next_fetch{};
   int inserted = 0;
@@ -56,12 +56,12 @@ class FeedUpdater {
   // What the updater remembers of a feed between fetches (in memory; a restart forgets it,
   // and the next 200 relearns it).
   struct FeedMemory {
-    ScheduleHints hints;                           // from the last parsed body
-    std::optional<std::string> permanent_target;   // 301/308 target seen on the last fetch
-    std::vector<std::string> redirect_history;     // newest last, bounded
-    std::optional<std::size_t> body_hash;          // of the last parsed body ...
-    std::string hashed_url;                        // ... fetched from this URL
-    std::int64_t last_body_bytes = 0;              // on the wire, for "bytes saved" by 304s
+    ScheduleHints hints;                          // from the last parsed body
+    std::optional<std::string> permanent_target;  // 301/308 target seen on the last fetch
+    std::vector<std::string> redirect_history;    // newest last, bounded
+    std::optional<std::size_t> body_hash;         // of the last parsed body ...
+    std::string hashed_url;                       // ... fetched from this URL
+    std::int64_t last_body_bytes = 0;             // on the wire, for "bytes saved" by 304s
   };
   // Records the fetch's redirects and decides whether a permanent one moves the feed now.
   void ApplyRedirects(FeedMemory& memory, const FetchResponse& response,

@@ -18,20 +18,26 @@ using storage::Timestamp;
 
 seconds Stretch(seconds interval, double jitter) {
   const double clamped = std::clamp(jitter, 0.0, 1.0);
-  return interval + seconds(static_cast<long long>(static_cast<double>(interval.count()) *
-                                                   0.1 * clamped));
+  return interval +
+         seconds(static_cast<long long>(static_cast<double>(interval.count()) * 0.1 * clamped));
 }
 
 FetchStage StageOf(FetchFailure failure) {
   switch (failure) {
-    case FetchFailure::kNone: return FetchStage::kNone;
-    case FetchFailure::kPolicy: return FetchStage::kPolicy;
-    case FetchFailure::kDns: return FetchStage::kDns;
-    case FetchFailure::kConnect: return FetchStage::kConnect;
-    case FetchFailure::kTls: return FetchStage::kTls;
+    case FetchFailure::kNone:
+      return FetchStage::kNone;
+    case FetchFailure::kPolicy:
+      return FetchStage::kPolicy;
+    case FetchFailure::kDns:
+      return FetchStage::kDns;
+    case FetchFailure::kConnect:
+      return FetchStage::kConnect;
+    case FetchFailure::kTls:
+      return FetchStage::kTls;
     case FetchFailure::kHttp:
     case FetchFailure::kDeferred:
-    case FetchFailure::kTooLarge: return FetchStage::kHttp;
+    case FetchFailure::kTooLarge:
+      return FetchStage::kHttp;
   }
   return FetchStage::kHttp;
 }
@@ -69,15 +75,16 @@ Timestamp NextAfterFailure(int failures, Timestamp now, const ScheduleBounds& bo
   const int doublings = std::clamp(failures - 1, 0, 30);
   const double factor = std::pow(2.0, doublings);
   const double wanted = static_cast<double>(bounds.min_interval.count()) * factor;
-  const auto capped = seconds(static_cast<long long>(
-      std::min(wanted, static_cast<double>(bounds.max_interval.count()))));
+  const auto capped = seconds(
+      static_cast<long long>(std::min(wanted, static_cast<double>(bounds.max_interval.count()))));
   return now + Stretch(capped, jitter);
 }
 
 std::optional<Timestamp> ParseHttpDate(const std::string& value) {
   std::tm parts{};
   // IMF-fixdate, then the obsolete RFC 850 and asctime forms (RFC 9110 5.6.7).
-  for (const char* format : {"%a, %d %b %Y %H:%M:%S", "%A, %d-%b-%y %H:%M:%S", "%a %b %d %H:%M:%S %Y"}) {
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S", "%A, %d-%b-%y %H:%M:%S", "%a %b %d %H:%M:%S %Y"}) {
     parts = std::tm{};
     const char* end = strptime(value.c_str(), format, &parts);
     if (end != nullptr) {
@@ -114,19 +121,19 @@ FetchDecision DecideAfterFetch(const FetchResponse& response, const storage::Fee
     decision.next = NextStep::kDefer;
     decision.outcome.at = now;
     decision.outcome.status = feed.status;
-    const Timestamp until =
-        response.deferred_until
-            ? std::chrono::ceil<seconds>(*response.deferred_until)
-            : now + bounds.min_interval;
+    const Timestamp until = response.deferred_until
+                                ? std::chrono::ceil<seconds>(*response.deferred_until)
+                                : now + bounds.min_interval;
     // A little spread so the host's waiting feeds do not all come back in the same second.
-    decision.outcome.next_fetch = std::max(until, now) + seconds(static_cast<long long>(
-                                                             60.0 * std::clamp(jitter, 0.0, 1.0)));
+    decision.outcome.next_fetch =
+        std::max(until, now) + seconds(static_cast<long long>(60.0 * std::clamp(jitter, 0.0, 1.0)));
     return decision;
   }
   if (response.failure != FetchFailure::kNone) {
-    decision.outcome = Failure(StageOf(response.failure), response.error, failures, now, bounds,
-                               jitter);
-    if (response.http_status != 0) decision.outcome.http_status = static_cast<int>(response.http_status);
+    decision.outcome =
+        Failure(StageOf(response.failure), response.error, failures, now, bounds, jitter);
+    if (response.http_status != 0)
+      decision.outcome.http_status = static_cast<int>(response.http_status);
     return decision;
   }
   const long status = response.http_status;

@@ -35,9 +35,9 @@ struct FetchDecision {
 
 // What is known about a feed's rhythm: its own hints and its observed publishing rate.
 struct ScheduleHints {
-  std::optional<std::chrono::seconds> ttl;  // RSS <ttl>, or sy:updatePeriod/updateFrequency
-  std::vector<int> skip_hours;              // UTC hours 0-23 not to fetch in
-  std::vector<int> skip_days;               // 0 = Sunday .. 6 = Saturday
+  std::optional<std::chrono::seconds> ttl;          // RSS <ttl>, or sy:updatePeriod/updateFrequency
+  std::vector<int> skip_hours;                      // UTC hours 0-23 not to fetch in
+  std::vector<int> skip_days;                       // 0 = Sunday .. 6 = Saturday
   std::optional<std::chrono::seconds> publish_gap;  // mean gap between the newest entries
   std::optional<storage::Timestamp> newest_entry;
   std::optional<std::chrono::seconds> user_interval;  // the user's fixed interval wins
@@ -72,8 +72,7 @@ storage::Timestamp NextAfterSuccess(storage::Timestamp now, const ScheduleBounds
 
 // `jitter` in [0, 1) spreads due times: the interval is stretched by up to 10% of it.
 FetchDecision DecideAfterFetch(const FetchResponse& response, const storage::FeedRecord& feed,
-                               storage::Timestamp now, const ScheduleBounds& bounds,
-                               double jitter);
+                               storage::Timestamp now, const ScheduleBounds& bounds, double jitter);
 // The same, scheduling successes with the feed's hints (what the updater calls).
 FetchDecision DecideAfterFetch(const FetchResponse& response, const storage::FeedRecord& feed,
                                storage::Timestamp now, const ScheduleBounds& bounds,

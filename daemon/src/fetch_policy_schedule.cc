@@ -50,8 +50,8 @@ bool HasToken(const std::string& lower, std::string_view token) {
   while ((at = lower.find(token, at)) != std::string::npos) {
     const bool starts = at == 0 || lower[at - 1] == ',' || lower[at - 1] == ' ';
     const std::size_t end = at + token.size();
-    const bool ends = end == lower.size() || lower[end] == ',' || lower[end] == ' ' ||
-                      lower[end] == ';';
+    const bool ends =
+        end == lower.size() || lower[end] == ',' || lower[end] == ' ' || lower[end] == ';';
     if (starts && ends) return true;
     at = end;
   }

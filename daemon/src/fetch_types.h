@@ -19,7 +19,7 @@ struct FetchRequest {
 // Where a fetch stopped, in the order a request goes through them.
 enum class FetchFailure {
   kNone,
-  kPolicy,    // refused before connecting: scheme, SSRF guard
+  kPolicy,  // refused before connecting: scheme, SSRF guard
   kDns,
   kConnect,
   kTls,

@@ -37,8 +37,7 @@ std::string_view Trim(std::string_view text) {
 }
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -49,8 +48,8 @@ bool IsZeroWeight(std::string_view parameters) {
   while (!parameters.empty()) {
     const auto semicolon = parameters.find(';');
     std::string_view parameter = Trim(parameters.substr(0, semicolon));
-    parameters = semicolon == std::string_view::npos ? std::string_view()
-                                                     : parameters.substr(semicolon + 1);
+    parameters =
+        semicolon == std::string_view::npos ? std::string_view() : parameters.substr(semicolon + 1);
     const auto eq = parameter.find('=');
     if (eq == std::string_view::npos || !EqualsIgnoringCase(Trim(parameter.substr(0, eq)), "q")) {
       continue;
@@ -72,8 +71,8 @@ bool AcceptsGzip(std::string_view accept_encoding) {
   while (!accept_encoding.empty()) {
     const auto comma = accept_encoding.find(',');
     const std::string_view item = accept_encoding.substr(0, comma);
-    accept_encoding = comma == std::string_view::npos ? std::string_view()
-                                                      : accept_encoding.substr(comma + 1);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
     const auto semicolon = item.find(';');
     const std::string_view coding = Trim(item.substr(0, semicolon));
     const bool refused =

@@ -43,9 +43,9 @@ void HostTable::NoteResponse(const std::string& host, long status, std::int64_t 
     if (retry_at) {
       until = *retry_at;
     } else {
-      state.throttle_pause = std::clamp(state.throttle_pause * 2,
-                                        std::chrono::seconds(kFirstThrottlePause),
-                                        std::chrono::seconds(kMaxThrottlePause));
+      state.throttle_pause =
+          std::clamp(state.throttle_pause * 2, std::chrono::seconds(kFirstThrottlePause),
+                     std::chrono::seconds(kMaxThrottlePause));
       until = now + state.throttle_pause;
     }
     if (!state.report.blocked_until || *state.report.blocked_until < until) {

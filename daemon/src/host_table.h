@@ -17,13 +17,13 @@ using WallTime = std::chrono::system_clock::time_point;
 struct HostReport {
   std::string host;
   std::int64_t requests = 0;
-  std::int64_t not_modified = 0;     // 304 answers
-  std::int64_t unchanged = 0;        // 200 with the same body as last time
-  std::int64_t throttled = 0;        // 429 and 503 answers
-  std::int64_t failures = 0;         // no HTTP answer, or 4xx/5xx other than 429/503
-  std::int64_t bytes_received = 0;   // on the wire
-  std::int64_t bytes_saved = 0;      // bodies not sent thanks to validators (estimate)
-  std::chrono::milliseconds spacing{0};  // current minimum gap between requests
+  std::int64_t not_modified = 0;          // 304 answers
+  std::int64_t unchanged = 0;             // 200 with the same body as last time
+  std::int64_t throttled = 0;             // 429 and 503 answers
+  std::int64_t failures = 0;              // no HTTP answer, or 4xx/5xx other than 429/503
+  std::int64_t bytes_received = 0;        // on the wire
+  std::int64_t bytes_saved = 0;           // bodies not sent thanks to validators (estimate)
+  std::chrono::milliseconds spacing{0};   // current minimum gap between requests
   std::optional<WallTime> blocked_until;  // Retry-After (or throttling) in force
   double NotModifiedRatio() const {
     return requests == 0 ? 0.0 : static_cast<double>(not_modified) / static_cast<double>(requests);

@@ -10,18 +10,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <algorithm>
-#include <array>
 #include <chrono>
 #include <list>
 #include <system_error>
@@ -53,8 +53,8 @@ HttpRequest ToValue(const http::request<http::string_body>& request) {
 HttpResponse PlainError(int status, std::string_view code, std::string_view message) {
   HttpResponse response;
   response.status = status;
-  response.body = std::string(R"({"error":{"code":")") + std::string(code) +
-                  R"(","message":")" + std::string(message) + "\"}}";
+  response.body = std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" +
+                  std::string(message) + "\"}}";
   return response;
 }
 
@@ -67,8 +67,11 @@ class BasicHttpServer final : public HttpServer {
 
   BasicHttpServer(Acceptor acceptor, HttpHandler handler, HttpServerLimits limits,
                   std::string address, std::filesystem::path unlink_on_stop)
-      : acceptor_(std::move(acceptor)), handler_(std::move(handler)), limits_(limits),
-        address_(std::move(address)), unlink_on_stop_(std::move(unlink_on_stop)) {}
+      : acceptor_(std::move(acceptor)),
+        handler_(std::move(handler)),
+        limits_(limits),
+        address_(std::move(address)),
+        unlink_on_stop_(std::move(unlink_on_stop)) {}
 
   ~BasicHttpServer() override { Stop(); }
 
@@ -171,8 +174,8 @@ class BasicHttpServer final : public HttpServer {
                               KeepAlive keep_alive, std::string& head) {
     head.clear();
     FormatResponseHead(answer, version, keep_alive, Date(), head);
-    const bool bodiless = answer.head_only || answer.status < 200 || answer.status == 204 ||
-                          answer.status == 304;
+    const bool bodiless =
+        answer.head_only || answer.status < 200 || answer.status == 204 || answer.status == 304;
     const std::string_view body = bodiless ? std::string_view() : answer.BodyBytes();
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
                                                     asio::buffer(body.data(), body.size())};
@@ -187,23 +190,25 @@ class BasicHttpServer final : public HttpServer {
     std::string head;
     FormatResponseHead(answer, 11, KeepAlive::kNo, Date(), head);
     stream.expires_after(limits_.idle_timeout);
-    auto [head_error, head_bytes] = co_await asio::async_write(stream, asio::buffer(head), kUseTuple);
+    auto [head_error, head_bytes] =
+        co_await asio::async_write(stream, asio::buffer(head), kUseTuple);
     (void)head_bytes;
     if (head_error) co_return;
     // A readable socket means the client hung up (or sent bytes it should not): either way
     // the stream ends, and a Next() that is waiting is cancelled at once.
     auto body = answer.stream;
     auto gone = std::make_shared<bool>(false);
-    beast::get_lowest_layer(stream).socket().async_wait(
-        Socket::wait_read, [body, gone](boost::system::error_code) {
-          *gone = true;
-          body->Cancel();
-        });
+    beast::get_lowest_layer(stream).socket().async_wait(Socket::wait_read,
+                                                        [body, gone](boost::system::error_code) {
+                                                          *gone = true;
+                                                          body->Cancel();
+                                                        });
     while (!*gone && !stopped_) {
       auto piece = co_await body->Next();
       if (!piece || *gone || stopped_) break;
       stream.expires_after(limits_.idle_timeout);
-      auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(*piece), kUseTuple);
+      auto [write_error, written] =
+          co_await asio::async_write(stream, asio::buffer(*piece), kUseTuple);
       (void)written;
       if (write_error) break;
     }
@@ -257,8 +262,8 @@ class BasicHttpServer final : public HttpServer {
         stream.expires_after(limits_.handler_timeout);
         answer = co_await handler_(ToValue(request));
       } catch (const std::exception& e) {
-        spdlog::error("http {}: handler failed on {}: {}", address_,
-                      std::string(request.target()), e.what());
+        spdlog::error("http {}: handler failed on {}: {}", address_, std::string(request.target()),
+                      e.what());
         answer = PlainError(500, "internal", "internal error");
       }
       if (stopped_) break;
@@ -313,7 +318,8 @@ Result<void> PrepareSocketPath(const std::filesystem::path& path) {
 void RaiseOpenFileLimit() {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  const rlim_t want = limit.rlim_max == RLIM_INFINITY ? 65536 : std::min<rlim_t>(limit.rlim_max, 65536);
+  const rlim_t want =
+      limit.rlim_max == RLIM_INFINITY ? 65536 : std::min<rlim_t>(limit.rlim_max, 65536);
   if (limit.rlim_cur >= want) return;
   limit.rlim_cur = want;
   if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
@@ -398,7 +404,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::ListenTcp(asio::any_io_executor 
   if (error) return Fail("listen on " + host_port + ": " + error.message());
   const auto bound = acceptor.local_endpoint(error);
   std::string bound_text = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                                    : bound.address().to_string();
+                                                   : bound.address().to_string();
   bound_text += ":" + std::to_string(bound.port());
   return std::unique_ptr<HttpServer>(std::make_unique<BasicHttpServer<Tcp>>(
       std::move(acceptor), std::move(handler), limits, bound_text, std::filesystem::path()));

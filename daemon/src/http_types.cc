@@ -36,8 +36,8 @@ void FormatResponseHead(const HttpResponse& response, unsigned version, KeepAliv
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   AppendNumber(out, static_cast<std::size_t>(response.status));
   out += ' ';
-  out += boost::beast::http::obsolete_reason(
-      static_cast<boost::beast::http::status>(response.status));
+  out +=
+      boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(response.status));
   out += "\r\nServer: feedd\r\n";
   if (!date.empty()) {
     out += "Date: ";

@@ -28,7 +28,8 @@ json FeedJson(const storage::FeedRecord& feed) {
   return json{
       {"id", feed.id},
       {"url", RedactUrl(feed.url)},
-      {"title", feed.DisplayTitle() == feed.url ? json(nullptr) : json(RedactUrl(feed.DisplayTitle()))},
+      {"title",
+       feed.DisplayTitle() == feed.url ? json(nullptr) : json(RedactUrl(feed.DisplayTitle()))},
       {"user_title", OptionalString(feed.user_title)},
       {"site_link", OptionalString(feed.site_link)},
       {"tags", feed.tags},
@@ -41,8 +42,8 @@ json FeedJson(const storage::FeedRecord& feed) {
       {"consecutive_failures", feed.consecutive_failures},
       {"last_fetch", TimeJson(feed.last_fetch)},
       {"last_success", TimeJson(feed.last_success)},
-      {"next_fetch", feed.status == storage::FeedStatus::kGone ? json(nullptr)
-                                                               : TimeJson(feed.next_fetch)},
+      {"next_fetch",
+       feed.status == storage::FeedStatus::kGone ? json(nullptr) : TimeJson(feed.next_fetch)},
       {"interval_seconds", feed.interval_seconds ? json(*feed.interval_seconds) : json(nullptr)},
       {"created", TimeJson(feed.created)},
       {"entries", feed.entry_count},

@@ -101,15 +101,14 @@ asio::awaitable<int> MaintenanceTask::DrainIndex() {
 
 void MaintenanceTask::MaybeTrimHeap(bool heavy_pass_done) {
   const auto now = std::chrono::steady_clock::now();
-  const bool ingested =
-      indexed_since_trim_ >= kTrimAfterIndexed && now - last_trim_ >= kTrimMinGap;
+  const bool ingested = indexed_since_trim_ >= kTrimAfterIndexed && now - last_trim_ >= kTrimMinGap;
   if (!heavy_pass_done && !ingested) return;
   indexed_since_trim_ = 0;
   last_trim_ = now;
 #if defined(__GLIBC__)
   const int released = malloc_trim(0);
-  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - now);
+  const auto took =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - now);
   spdlog::debug("maintenance: heap trim ({}) {} in {} us",
                 heavy_pass_done ? "heavy pass" : "ingest",
                 released != 0 ? "returned memory" : "had nothing to return", took.count());

@@ -33,8 +33,7 @@ std::string Number(double value) {
   return text;
 }
 
-void Header(std::string& out, std::string_view name, std::string_view type,
-            std::string_view help) {
+void Header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   out.append("# HELP ").append(name).append(" ").append(help).append("\n");
   out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
@@ -63,18 +62,30 @@ std::string EscapeLabel(std::string_view value) {
 
 std::string_view FetchResultLabel(FetchResultKind kind) {
   switch (kind) {
-    case FetchResultKind::kOk: return "ok";
-    case FetchResultKind::kNotModified: return "not_modified";
-    case FetchResultKind::kGone: return "gone";
-    case FetchResultKind::kPolicy: return "policy";
-    case FetchResultKind::kDns: return "dns";
-    case FetchResultKind::kConnect: return "connect";
-    case FetchResultKind::kTls: return "tls";
-    case FetchResultKind::kHttp: return "http";
-    case FetchResultKind::kNotAFeed: return "not_a_feed";
-    case FetchResultKind::kParse: return "parse";
-    case FetchResultKind::kStore: return "store";
-    case FetchResultKind::kCount: break;
+    case FetchResultKind::kOk:
+      return "ok";
+    case FetchResultKind::kNotModified:
+      return "not_modified";
+    case FetchResultKind::kGone:
+      return "gone";
+    case FetchResultKind::kPolicy:
+      return "policy";
+    case FetchResultKind::kDns:
+      return "dns";
+    case FetchResultKind::kConnect:
+      return "connect";
+    case FetchResultKind::kTls:
+      return "tls";
+    case FetchResultKind::kHttp:
+      return "http";
+    case FetchResultKind::kNotAFeed:
+      return "not_a_feed";
+    case FetchResultKind::kParse:
+      return "parse";
+    case FetchResultKind::kStore:
+      return "store";
+    case FetchResultKind::kCount:
+      break;
   }
   return "unknown";
 }
@@ -83,15 +94,23 @@ FetchResultKind ClassifyFetch(const storage::FetchOutcome& outcome, long http_st
   if (outcome.status == storage::FeedStatus::kGone) return FetchResultKind::kGone;
   if (outcome.status == storage::FeedStatus::kError) {
     switch (outcome.stage) {
-      case storage::FetchStage::kPolicy: return FetchResultKind::kPolicy;
-      case storage::FetchStage::kDns: return FetchResultKind::kDns;
-      case storage::FetchStage::kConnect: return FetchResultKind::kConnect;
-      case storage::FetchStage::kTls: return FetchResultKind::kTls;
-      case storage::FetchStage::kNotAFeed: return FetchResultKind::kNotAFeed;
-      case storage::FetchStage::kParse: return FetchResultKind::kParse;
-      case storage::FetchStage::kStore: return FetchResultKind::kStore;
+      case storage::FetchStage::kPolicy:
+        return FetchResultKind::kPolicy;
+      case storage::FetchStage::kDns:
+        return FetchResultKind::kDns;
+      case storage::FetchStage::kConnect:
+        return FetchResultKind::kConnect;
+      case storage::FetchStage::kTls:
+        return FetchResultKind::kTls;
+      case storage::FetchStage::kNotAFeed:
+        return FetchResultKind::kNotAFeed;
+      case storage::FetchStage::kParse:
+        return FetchResultKind::kParse;
+      case storage::FetchStage::kStore:
+        return FetchResultKind::kStore;
       case storage::FetchStage::kHttp:
-      case storage::FetchStage::kNone: return FetchResultKind::kHttp;
+      case storage::FetchStage::kNone:
+        return FetchResultKind::kHttp;
     }
     return FetchResultKind::kHttp;
   }
@@ -151,12 +170,14 @@ std::string RenderPrometheus(const MetricsSnapshot& counters, const LiveGauges& 
     Sample(out, "feedd_fetches_total", "outcome=\"" + std::string(label) + "\"",
            std::to_string(counters.fetches[i]));
   }
-  Header(out, "feedd_fetch_bytes_total", "counter", "Bytes received from feed servers (on the wire).");
+  Header(out, "feedd_fetch_bytes_total", "counter",
+         "Bytes received from feed servers (on the wire).");
   Sample(out, "feedd_fetch_bytes_total", "", std::to_string(counters.bytes_fetched));
   Header(out, "feedd_parse_errors_total", "counter",
          "Fetched bodies that were not a feed or could not be parsed.");
   Sample(out, "feedd_parse_errors_total", "", std::to_string(counters.parse_errors));
-  Header(out, "feedd_entries_ingested_total", "counter", "Entries stored, new or updated in place.");
+  Header(out, "feedd_entries_ingested_total", "counter",
+         "Entries stored, new or updated in place.");
   Sample(out, "feedd_entries_ingested_total", "change=\"new\"",
          std::to_string(counters.entries_inserted));
   Sample(out, "feedd_entries_ingested_total", "change=\"updated\"",

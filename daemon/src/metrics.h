@@ -88,7 +88,8 @@ class Metrics {
 std::string RenderPrometheus(const MetricsSnapshot& counters, const LiveGauges& gauges,
                              std::string_view version);
 
-inline constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kPrometheusContentType =
+    "text/plain; version=0.0.4; charset=utf-8";
 
 // The answer to a request for /metrics on the public listener (http.metrics = true): `text`
 // (RenderPrometheus's) to GET and HEAD, uncacheable; 405 with Allow to any other method.

@@ -29,9 +29,9 @@ void OfflineDetector::Evaluate(feeds::Timestamp now) {
     ++failures;
     hosts.insert(sample.host);
   }
-  offline_ = failures >= options_.min_failures && hosts.size() >= options_.min_hosts &&
-             static_cast<double>(failures) >=
-                 options_.min_share * static_cast<double>(samples_.size());
+  offline_ =
+      failures >= options_.min_failures && hosts.size() >= options_.min_hosts &&
+      static_cast<double>(failures) >= options_.min_share * static_cast<double>(samples_.size());
 }
 
 }  // namespace feedd::daemon

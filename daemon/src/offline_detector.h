@@ -21,11 +21,11 @@ class OfflineDetector {
   };
 
   struct Options {
-    std::size_t window = 20;                  // most recent outcomes considered
-    std::chrono::seconds span{120};           // ... and only those this recent
-    std::size_t min_failures = 8;             // network failures needed in the window
-    std::size_t min_hosts = 4;                // distinct hosts among them
-    double min_share = 0.8;                   // share of the window that failed
+    std::size_t window = 20;         // most recent outcomes considered
+    std::chrono::seconds span{120};  // ... and only those this recent
+    std::size_t min_failures = 8;    // network failures needed in the window
+    std::size_t min_hosts = 4;       // distinct hosts among them
+    double min_share = 0.8;          // share of the window that failed
   };
 
   OfflineDetector() = default;

@@ -32,10 +32,14 @@ std::string BodyEtag(std::string_view body) {
 
 const char* ContentType(OutputFormat format) {
   switch (format) {
-    case OutputFormat::kAtom: return "application/atom+xml; charset=utf-8";
-    case OutputFormat::kRss: return "application/rss+xml; charset=utf-8";
-    case OutputFormat::kJson: return "application/feed+json; charset=utf-8";
-    case OutputFormat::kHtml: return "text/html; charset=utf-8";
+    case OutputFormat::kAtom:
+      return "application/atom+xml; charset=utf-8";
+    case OutputFormat::kRss:
+      return "application/rss+xml; charset=utf-8";
+    case OutputFormat::kJson:
+      return "application/feed+json; charset=utf-8";
+    case OutputFormat::kHtml:
+      return "text/html; charset=utf-8";
   }
   return "application/octet-stream";
 }
@@ -79,10 +83,14 @@ void PrepareRepresentations(RenderedOutput& rendered, std::string body) {
 
 const char* OutputExtension(OutputFormat format) {
   switch (format) {
-    case OutputFormat::kAtom: return "atom";
-    case OutputFormat::kRss: return "rss";
-    case OutputFormat::kJson: return "json";
-    case OutputFormat::kHtml: return "html";
+    case OutputFormat::kAtom:
+      return "atom";
+    case OutputFormat::kRss:
+      return "rss";
+    case OutputFormat::kJson:
+      return "json";
+    case OutputFormat::kHtml:
+      return "html";
   }
   return "";
 }
@@ -120,7 +128,10 @@ std::optional<OutputFormat> OutputFormatFromExtension(std::string_view extension
 
 OutputService::OutputService(boost::asio::any_io_executor io, boost::asio::any_io_executor cpu,
                              StoreWorker& reader, OutputSettings settings)
-    : io_(io), cpu_(std::move(cpu)), reader_(reader), settings_(std::move(settings)),
+    : io_(io),
+      cpu_(std::move(cpu)),
+      reader_(reader),
+      settings_(std::move(settings)),
       write_timer_(io) {}
 
 void OutputService::Reconfigure(OutputSettings settings) {
@@ -216,15 +227,14 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
   // One id for the output's current document and all its archives (RFC 5005 section 4).
   document.id = base.empty() ? "urn:feedd:output:" + output.name
                              : base + OutputPath(output.name, OutputFormat::kAtom, std::nullopt);
-  document.html_url = base.empty() ? "" : base + OutputPath(output.name, OutputFormat::kHtml,
-                                                            std::nullopt);
+  document.html_url =
+      base.empty() ? "" : base + OutputPath(output.name, OutputFormat::kHtml, std::nullopt);
   document.hub_url = page ? "" : settings_.websub_hub;
   document.is_archive = page.has_value();
   const std::int64_t prev = page ? *page - 1 : full_pages - 1;
   if (prev >= 0 && !base.empty()) {
     // The format is filled in per rendering (Render): the archive page in the same format.
-    document.prev_archive_url = base + "/feeds/" + output.name + "/archive/" +
-                                std::to_string(prev);
+    document.prev_archive_url = base + "/feeds/" + output.name + "/archive/" + std::to_string(prev);
   }
   document.updated = Timestamp{};
   for (auto& row : *rows) {
@@ -279,9 +289,15 @@ boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Ren
   auto render = [&document, &rendered, format, feed_base]() {
     std::string body;
     switch (format) {
-      case OutputFormat::kAtom: body = feeds::RenderAtom(*document); break;
-      case OutputFormat::kRss: body = feeds::RenderRss(*document); break;
-      case OutputFormat::kJson: body = feeds::RenderJsonFeed(*document); break;
+      case OutputFormat::kAtom:
+        body = feeds::RenderAtom(*document);
+        break;
+      case OutputFormat::kRss:
+        body = feeds::RenderRss(*document);
+        break;
+      case OutputFormat::kJson:
+        body = feeds::RenderJsonFeed(*document);
+        break;
       case OutputFormat::kHtml:
         body = feeds::RenderHtmlPage(*document, feed_base + ".atom", feed_base + ".rss",
                                      feed_base + ".json");

@@ -111,7 +111,7 @@ class OutputService {
   // Current document (no `page`) or archive page `page`, which must be complete. `output`:
   // the caller's copy, kept alive by the awaiting caller's frame.
   boost::asio::awaitable<Result<feeds::OutputDocument>> Build(const config::OutputConfig& output,
-                                                             std::optional<std::int64_t> page);
+                                                              std::optional<std::int64_t> page);
   boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> Render(
       std::string name, OutputFormat format, std::optional<std::int64_t> page);
   // Complete archive pages of an output's selection; `output` as for Build.

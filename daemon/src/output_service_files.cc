@@ -101,8 +101,7 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
         // WebSub: the first look only records; later changes of the bytes are published.
         auto& seen = seen_etags_[{output.name, format}];
         if (!seen.empty() && seen != rendered->etag() && !base_url.empty()) {
-          changed_topics.push_back(base_url +
-                                   OutputPath(output.name, format, std::nullopt));
+          changed_topics.push_back(base_url + OutputPath(output.name, format, std::nullopt));
         }
         seen = rendered->etag();
         if (dir.empty()) continue;

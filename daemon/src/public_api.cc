@@ -123,8 +123,8 @@ boost::asio::awaitable<HttpResponse> PublicApi::Handle(HttpRequest request) {
     auto rendered = co_await outputs_.GetArchive(archive->name, archive->format, archive->page);
     response = rendered ? Represent(request, rendered) : TextResponse(404, "no such archive\n");
   } else if (auto output = ParseOutputPath(path)) {
-    auto rendered = co_await outputs_.Get(output->first,
-                                          *OutputFormatFromExtension(output->second));
+    auto rendered =
+        co_await outputs_.Get(output->first, *OutputFormatFromExtension(output->second));
     if (!rendered) {
       response = TextResponse(404, "no such output\n");
     } else {

@@ -1,6 +1,6 @@
 // The public listener's routes: merged outputs (/feeds/NAME.atom|.rss|.json|.html), their
-// RFC 5005 archive pages (/feeds/NAME/archive/N.atom|.rss|.json), the HTML index (/), /healthz. GET and HEAD only, ETag/304, gzip. It never exposes the control
-// API. Lives on the io thread.
+// RFC 5005 archive pages (/feeds/NAME/archive/N.atom|.rss|.json), the HTML index (/), /healthz. GET
+// and HEAD only, ETag/304, gzip. It never exposes the control API. Lives on the io thread.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -10,9 +10,8 @@ std::string RedactUrl(std::string_view url) {
   const auto authority_start = scheme_end + 3;
   const auto authority_end = url.find_first_of("/?#", authority_start);
   const std::string_view authority = url.substr(
-      authority_start,
-      authority_end == std::string_view::npos ? std::string_view::npos
-                                              : authority_end - authority_start);
+      authority_start, authority_end == std::string_view::npos ? std::string_view::npos
+                                                               : authority_end - authority_start);
   const auto at = authority.rfind('@');
   if (at == std::string_view::npos) return std::string(url);
   std::string redacted(url.substr(0, authority_start));

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <type_traits>
 #include <utility>

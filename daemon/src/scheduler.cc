@@ -2,13 +2,13 @@
 // that logs an escaped exception.
 #include "scheduler.h"
 
-#include "lease_scheduler.h"
-
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "lease_scheduler.h"
 
 namespace feedd::daemon {
 namespace {

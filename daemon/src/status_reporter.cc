@@ -16,9 +16,8 @@ std::string FormatStatusLine(const storage::StoreCounts& counts) {
   const auto plural = [](std::int64_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
   };
-  return plural(counts.feeds, "feed", "feeds") + ", " +
-         plural(counts.entries, "entry", "entries") + ", " +
-         std::to_string(counts.failing_feeds) + " failing";
+  return plural(counts.feeds, "feed", "feeds") + ", " + plural(counts.entries, "entry", "entries") +
+         ", " + std::to_string(counts.failing_feeds) + " failing";
 }
 
 StatusReporter::StatusReporter(boost::asio::any_io_executor executor, StoreWorker& reader,

@@ -30,10 +30,8 @@ class StoreBatcher {
   template <typename R>
   boost::asio::awaitable<R> Run(std::function<R(storage::Store&)> fn) {
     std::optional<R> result;  // in this frame, suspended until the batch has run
-    std::function<void(storage::Store&)> work = [&result, fn = std::move(fn)](
-                                                     storage::Store& store) {
-      result.emplace(fn(store));
-    };
+    std::function<void(storage::Store&)> work =
+        [&result, fn = std::move(fn)](storage::Store& store) { result.emplace(fn(store)); };
     co_await Enqueue(std::move(work));
     co_return std::move(*result);
   }

@@ -13,7 +13,8 @@ namespace feedd::daemon {
 Watchdog::Watchdog(boost::asio::any_io_executor executor,
                    std::optional<std::chrono::microseconds> interval)
     : timer_(std::move(executor)) {
-  if (interval && interval->count() > 0) period_ = std::max(*interval / 2, std::chrono::microseconds(1000));
+  if (interval && interval->count() > 0)
+    period_ = std::max(*interval / 2, std::chrono::microseconds(1000));
 }
 
 void Watchdog::Start() {

@@ -12,7 +12,8 @@ namespace feedd::daemon {
 class Watchdog {
  public:
   // `interval`: what systemd expects (WatchdogInterval()); nullopt makes this do nothing.
-  Watchdog(boost::asio::any_io_executor executor, std::optional<std::chrono::microseconds> interval);
+  Watchdog(boost::asio::any_io_executor executor,
+           std::optional<std::chrono::microseconds> interval);
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
 

@@ -100,8 +100,7 @@ void WebSubPublisher::Send(const Ping& ping) {
     return;
   }
   const std::string body = WebSubPublishBody(ping.topics);
-  CurlSlist headers(curl_slist_append(nullptr,
-                                      "Content-Type: application/x-www-form-urlencoded"));
+  CurlSlist headers(curl_slist_append(nullptr, "Content-Type: application/x-www-form-urlencoded"));
   std::function<bool()> stopping = [this] { return Stopping(); };
   CURL* handle = easy.get();
   // No AddressGuard here, unlike feed fetches: the hub is the operator's own `websub_hub`
@@ -129,8 +128,7 @@ void WebSubPublisher::Send(const Ping& ping) {
   } else if (status < 200 || status >= 300) {
     spdlog::warn("websub: hub {} answered HTTP {} to a publish ping", hub, status);
   } else {
-    spdlog::info("websub: published {} topic(s) to {} (HTTP {})", ping.topics.size(), hub,
-                 status);
+    spdlog::info("websub: published {} topic(s) to {} (HTTP {})", ping.topics.size(), hub, status);
   }
 }
 

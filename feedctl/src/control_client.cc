@@ -81,8 +81,8 @@ ApiReply ControlClient::Request(const std::string& method, const std::string& pa
     return reply;
   }
   if (code != CURLE_OK) {
-    reply.failure = std::string("talking to feedd on ") + socket_path_ + ": " +
-                    curl_easy_strerror(code);
+    reply.failure =
+        std::string("talking to feedd on ") + socket_path_ + ": " + curl_easy_strerror(code);
     return reply;
   }
   reply.reached = true;
@@ -144,7 +144,8 @@ ApiReply ControlClient::Stream(const std::string& path,
   curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, 60L);
   const std::string accept_header = "Accept: " + accept;
-  std::unique_ptr<curl_slist, ListDeleter> headers(curl_slist_append(nullptr, accept_header.c_str()));
+  std::unique_ptr<curl_slist, ListDeleter> headers(
+      curl_slist_append(nullptr, accept_header.c_str()));
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
   const CURLcode code = curl_easy_perform(handle);
   if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) {
@@ -154,8 +155,8 @@ ApiReply ControlClient::Stream(const std::string& path,
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply.status);
   if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && state.stopped)) {
     if (reply.status == 0) {
-      reply.failure = std::string("talking to feedd on ") + socket_path_ + ": " +
-                      curl_easy_strerror(code);
+      reply.failure =
+          std::string("talking to feedd on ") + socket_path_ + ": " + curl_easy_strerror(code);
       return reply;
     }
     reply.reached = true;

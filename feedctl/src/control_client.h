@@ -13,8 +13,8 @@ struct ApiReply {
   bool reached = false;  // false: no daemon answered on the socket
   std::string failure;   // why it was not reached
   long status = 0;
-  nlohmann::json body;   // parsed JSON (null when the body was not JSON)
-  std::string raw;       // the body as received
+  nlohmann::json body;  // parsed JSON (null when the body was not JSON)
+  std::string raw;      // the body as received
   std::string content_type;
 };
 

@@ -29,8 +29,8 @@ void PrintFeedsTable(const json& feeds) {
     }
     const std::string title = Text(feed.value("title", json(nullptr)));
     const std::string status = Text(feed["status"]);
-    const Colour colour = status == "ok"      ? Colour::kGreen
-                          : status == "error" ? Colour::kRed
+    const Colour colour = status == "ok"                        ? Colour::kGreen
+                          : status == "error"                   ? Colour::kRed
                           : status == "new" || status == "gone" ? Colour::kYellow
                                                                 : Colour::kNone;
     rows.push_back({Text(feed["id"]), Paint(status, colour), Text(feed["entries"]),
@@ -58,7 +58,8 @@ void PrintEntriesTable(const json& entries, bool with_snippet) {
     const std::string link = Text(entry.value("link", json(nullptr)));
     if (!link.empty()) title += "  <" + link + ">";
     rows.push_back({Text(entry["entry_id"]), Text(entry["feed_id"]),
-                    when.size() >= 16 ? when.substr(0, 10) + " " + when.substr(11, 5) : when, title});
+                    when.size() >= 16 ? when.substr(0, 10) + " " + when.substr(11, 5) : when,
+                    title});
     if (with_snippet && entry.contains("snippet")) {
       rows.push_back({"", "", "", "    " + Text(entry["snippet"])});
     }
@@ -92,17 +93,21 @@ ApiReply RefreshWithProgress(const ControlClient& client, const json& body, cons
       std::size_t total = 0;
       std::size_t done = 0;
       for (const auto& feed : feeds.body) {
-        const bool chosen = ids.empty() ? feed.value("status", "") != "gone"
-                                        : std::find(ids.begin(), ids.end(), feed["id"]) != ids.end();
+        const bool chosen = ids.empty()
+                                ? feed.value("status", "") != "gone"
+                                : std::find(ids.begin(), ids.end(), feed["id"]) != ids.end();
         if (!chosen) continue;
         ++total;
         if (Text(feed.value("last_fetch", json(nullptr))) >= started) ++done;
       }
-      const std::string line = "refreshing: " + std::to_string(done) + "/" + std::to_string(total) + " feeds done";
-      std::cerr << '\r' << line << std::string(shown > line.size() ? shown - line.size() : 0, ' ') << std::flush;
+      const std::string line =
+          "refreshing: " + std::to_string(done) + "/" + std::to_string(total) + " feeds done";
+      std::cerr << '\r' << line << std::string(shown > line.size() ? shown - line.size() : 0, ' ')
+                << std::flush;
       shown = line.size();
     }
-    for (int i = 0; i < 5 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 5 && !finished; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   waiter.join();
   if (shown > 0) std::cerr << '\r' << std::string(shown, ' ') << '\r' << std::flush;
@@ -124,7 +129,8 @@ int RunStatus(const GlobalArgs& global) {
   std::cout << Paint("feedd " + Text(body["version"]), Colour::kBold) << ", up "
             << Duration(body.value("uptime_seconds", 0LL)) << '\n'
             << "feeds:    " << Text(body["feeds"]) << " ("
-            << Paint(std::to_string(failing) + " failing", failing > 0 ? Colour::kRed : Colour::kNone)
+            << Paint(std::to_string(failing) + " failing",
+                     failing > 0 ? Colour::kRed : Colour::kNone)
             << ")\n"
             << "entries:  " << Text(body["entries"]) << " in " << Text(body["stories"])
             << " stories\n"

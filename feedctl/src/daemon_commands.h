@@ -68,7 +68,7 @@ int RunOutputs(const GlobalArgs& global, const std::string& name);  // "" lists 
 int RunBackup(const GlobalArgs& global, const std::string& path);
 
 // opml_commands.cc
-int RunImport(const GlobalArgs& global, const std::string& file);  // "-" reads stdin
+int RunImport(const GlobalArgs& global, const std::string& file);    // "-" reads stdin
 int RunExport(const GlobalArgs& global, const std::string& output);  // "" prints to stdout
 
 // follow_command.cc

@@ -53,9 +53,9 @@ void PrintFeed(json feed) {  // by value: a missing field reads as null
     rows.push_back({"http status", Text(feed["http_status"])});
   }
   if (!feed.value("error", json(nullptr)).is_null()) {
-    rows.push_back({"last error", Paint(Text(feed.value("error_stage", json(""))) + ": " +
-                                            Text(feed["error"]),
-                                        Colour::kRed)});
+    rows.push_back(
+        {"last error", Paint(Text(feed.value("error_stage", json(""))) + ": " + Text(feed["error"]),
+                             Colour::kRed)});
     rows.push_back({"failures", Text(feed.value("consecutive_failures", json(0))) + " in a row"});
   }
   PrintTable(rows, TerminalWidth());

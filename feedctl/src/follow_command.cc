@@ -20,7 +20,8 @@ namespace {
 // Splits an SSE byte stream into events and hands each event's data to `on_event`.
 class EventParser {
  public:
-  explicit EventParser(std::function<void(const std::string& event, const std::string& data)> on_event)
+  explicit EventParser(
+      std::function<void(const std::string& event, const std::string& data)> on_event)
       : on_event_(std::move(on_event)) {}
 
   void Feed(std::string_view bytes) {
@@ -59,9 +60,10 @@ void PrintEntryLine(const json& entry) {
   std::string title = Text(entry.value("title", json(nullptr)));
   if (title.empty()) title = "(untitled)";
   const std::string link = Text(entry.value("link", json(nullptr)));
-  std::cout << Paint(when.size() >= 16 ? when.substr(0, 10) + " " + when.substr(11, 5) : when, Colour::kDim)
-            << "  " << Paint("[" + Text(entry.value("feed_id", json(0))) + "]", Colour::kYellow) << "  "
-            << title << (link.empty() ? "" : "  <" + link + ">") << std::endl;
+  std::cout << Paint(when.size() >= 16 ? when.substr(0, 10) + " " + when.substr(11, 5) : when,
+                     Colour::kDim)
+            << "  " << Paint("[" + Text(entry.value("feed_id", json(0))) + "]", Colour::kYellow)
+            << "  " << title << (link.empty() ? "" : "  <" + link + ">") << std::endl;
 }
 
 }  // namespace

@@ -87,7 +87,8 @@ std::string Duration(long long seconds) {
   }
   if (seconds < 86400) {
     const long long rest = (seconds % 3600) / 60;
-    return std::to_string(seconds / 3600) + " h" + (rest ? " " + std::to_string(rest) + " min" : "");
+    return std::to_string(seconds / 3600) + " h" +
+           (rest ? " " + std::to_string(rest) + " min" : "");
   }
   const long long rest = (seconds % 86400) / 3600;
   return std::to_string(seconds / 86400) + " d" + (rest ? " " + std::to_string(rest) + " h" : "");
@@ -119,12 +120,23 @@ std::string Paint(const std::string& text, Colour colour) {
   if (colour == Colour::kNone || !UseColour()) return text;
   const char* code = "";
   switch (colour) {
-    case Colour::kRed: code = "31"; break;
-    case Colour::kGreen: code = "32"; break;
-    case Colour::kYellow: code = "33"; break;
-    case Colour::kDim: code = "2"; break;
-    case Colour::kBold: code = "1"; break;
-    case Colour::kNone: break;
+    case Colour::kRed:
+      code = "31";
+      break;
+    case Colour::kGreen:
+      code = "32";
+      break;
+    case Colour::kYellow:
+      code = "33";
+      break;
+    case Colour::kDim:
+      code = "2";
+      break;
+    case Colour::kBold:
+      code = "1";
+      break;
+    case Colour::kNone:
+      break;
   }
   return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
 }

@@ -30,7 +30,8 @@ CLI::App* AddVerb(CLI::App& app, std::string_view name, GlobalArgs& global, bool
   if (info != nullptr) {
     std::string footer;
     if (!info->synopsis.empty()) {
-      footer = "\nSynopsis: feedctl " + std::string(name) + " " + std::string(info->synopsis) + "\n";
+      footer =
+          "\nSynopsis: feedctl " + std::string(name) + " " + std::string(info->synopsis) + "\n";
     }
     verb->footer(footer + ExamplesFooter(*info));
   }
@@ -107,10 +108,13 @@ int main(int argc, char** argv) {
   std::string set_title, set_interval, set_tags;
   auto* set = AddVerb(app, "set", global, true);
   set->add_option("feed", set_args.feed, "feed id or URL")->required();
-  auto* title_option = set->add_option("--title", set_title, "the title to show ('' restores the feed's own)");
-  auto* interval_option = set->add_option("--interval", set_interval,
-                                          "fetch interval: seconds or 30m, 6h, 1d (1m..30d); 'auto' for adaptive");
-  auto* tags_option = set->add_option("--tags", set_tags, "the whole tag list, comma-separated ('' clears)");
+  auto* title_option =
+      set->add_option("--title", set_title, "the title to show ('' restores the feed's own)");
+  auto* interval_option =
+      set->add_option("--interval", set_interval,
+                      "fetch interval: seconds or 30m, 6h, 1d (1m..30d); 'auto' for adaptive");
+  auto* tags_option =
+      set->add_option("--tags", set_tags, "the whole tag list, comma-separated ('' clears)");
   on(set, [&] {
     if (title_option->count() > 0) set_args.title = set_title;
     if (interval_option->count() > 0) set_args.interval = set_interval;
@@ -121,7 +125,8 @@ int main(int argc, char** argv) {
   RefreshArgs refresh_args;
   auto* refresh = AddVerb(app, "refresh", global, true);
   refresh->add_option("feeds", refresh_args.feeds, "feed ids or URLs");
-  refresh->add_flag("--wait", refresh_args.wait, "return after the fetches end (progress on a terminal)");
+  refresh->add_flag("--wait", refresh_args.wait,
+                    "return after the fetches end (progress on a terminal)");
   on(refresh, [&] { return RunRefresh(global, refresh_args); });
 
   EntriesArgs entries_args;
@@ -154,9 +159,11 @@ int main(int argc, char** argv) {
   FollowArgs follow_args;
   long long follow_after = 0;
   auto* follow = AddVerb(app, "follow", global, true);
-  auto* after_option = follow->add_option("--after", follow_after,
-                                          "start after this entry id (default: only entries from now on)")
-                           ->check(CLI::NonNegativeNumber);
+  auto* after_option =
+      follow
+          ->add_option("--after", follow_after,
+                       "start after this entry id (default: only entries from now on)")
+          ->check(CLI::NonNegativeNumber);
   on(follow, [&] {
     if (after_option->count() > 0) follow_args.after = follow_after;
     return RunFollow(global, follow_args);
@@ -169,7 +176,8 @@ int main(int argc, char** argv) {
 
   std::string backup_path;
   auto* backup = AddVerb(app, "backup", global, true);
-  backup->add_option("path", backup_path, "file to write (relative paths are resolved here)")->required();
+  backup->add_option("path", backup_path, "file to write (relative paths are resolved here)")
+      ->required();
   on(backup, [&] { return RunBackup(global, backup_path); });
 
   std::string import_file;

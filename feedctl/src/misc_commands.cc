@@ -32,9 +32,10 @@ int RunEntry(const GlobalArgs& global, const std::string& id) {
       {"feed", Text(entry["feed_id"])},
       {"story", Text(entry["story_id"])},
       {"link", entry.value("link", json(nullptr)).is_null() ? "-" : Text(entry["link"])},
-      {"published", Text(entry.value("published", json(nullptr))).empty()
-                        ? "-"
-                        : Text(entry["published"]) + " (" + RelativeTime(Text(entry["published"])) + ")"},
+      {"published",
+       Text(entry.value("published", json(nullptr))).empty()
+           ? "-"
+           : Text(entry["published"]) + " (" + RelativeTime(Text(entry["published"])) + ")"},
       {"fetched", Text(entry.value("fetched", json(nullptr)))},
   };
   PrintTable(rows, TerminalWidth());
@@ -45,7 +46,8 @@ int RunEntry(const GlobalArgs& global, const std::string& id) {
 
 int RunOutputs(const GlobalArgs& global, const std::string& name) {
   const ControlClient client(ResolveSocketPath(global.socket));
-  const ApiReply reply = client.Request("GET", name.empty() ? "/v1/outputs" : "/v1/outputs/" + QueryEscape(name));
+  const ApiReply reply =
+      client.Request("GET", name.empty() ? "/v1/outputs" : "/v1/outputs/" + QueryEscape(name));
   if (const int code = Check(reply); code != kExitOk) return code;
   if (global.json) {
     PrintJson(reply.body);
@@ -53,7 +55,8 @@ int RunOutputs(const GlobalArgs& global, const std::string& name) {
   }
   const auto tags_of = [](const json& output) {
     std::string tags;
-    for (const auto& tag : output.value("tags", json::array())) tags += (tags.empty() ? "" : ",") + Text(tag);
+    for (const auto& tag : output.value("tags", json::array()))
+      tags += (tags.empty() ? "" : ",") + Text(tag);
     return tags.empty() ? std::string("(all)") : tags;
   };
   if (name.empty()) {
@@ -107,15 +110,16 @@ int RunBackup(const GlobalArgs& global, const std::string& path) {
     return kExitUsage;
   }
   const ControlClient client(ResolveSocketPath(global.socket));
-  const ApiReply reply = client.Request("POST", "/v1/backup",
-                                        json{{"path", absolute.lexically_normal().string()}}, 0);
+  const ApiReply reply =
+      client.Request("POST", "/v1/backup", json{{"path", absolute.lexically_normal().string()}}, 0);
   if (const int code = Check(reply); code != kExitOk) return code;
   if (global.json) {
     PrintJson(reply.body);
   } else {
     const json& bytes = reply.body.value("bytes", json(nullptr));
     std::cout << "backup written to " << Text(reply.body["path"])
-              << (bytes.is_number_unsigned() ? " (" + ByteSize(bytes.get<std::uint64_t>()) + ")" : "")
+              << (bytes.is_number_unsigned() ? " (" + ByteSize(bytes.get<std::uint64_t>()) + ")"
+                                             : "")
               << '\n';
   }
   return kExitOk;

@@ -40,7 +40,7 @@ int RunParse(const ParseArgs& args) {
             << "link:    " << feed.link.value_or("") << '\n'
             << "entries: " << feed.entries.size() << '\n';
   for (const auto& entry : feed.entries) {
-    const std::string when = entry.published   ? feeds::FormatRfc3339(*entry.published)
+    const std::string when = entry.published ? feeds::FormatRfc3339(*entry.published)
                              : entry.updated ? feeds::FormatRfc3339(*entry.updated)
                                              : std::string(20, ' ');
     std::cout << "  " << when << "  " << entry.title.value_or("(untitled)") << '\n';

@@ -42,8 +42,8 @@ std::string Trim(std::string_view text) {
 
 bool IsTrackingParameter(std::string_view name) {
   static constexpr std::array<std::string_view, 16> kExact = {
-      "fbclid", "gclid",  "dclid",   "gclsrc", "msclkid", "mc_eid", "mc_cid", "yclid",
-      "igshid", "_hsenc", "_hsmi",   "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid"};
+      "fbclid", "gclid",  "dclid", "gclsrc",  "msclkid",     "mc_eid",     "mc_cid",  "yclid",
+      "igshid", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid"};
   if (name.rfind("utm_", 0) == 0) return true;
   return std::find(kExact.begin(), kExact.end(), name) != kExact.end();
 }
@@ -57,7 +57,8 @@ std::string LowerAscii(std::string text) {
 // curl keeps the host's case; URLs compare better with it lowered (RFC 3986 6.2.2.1).
 std::optional<std::string> WithLowerHost(CURLU* url) {
   if (auto host = GetPart(url, CURLUPART_HOST)) {
-    if (std::any_of(host->begin(), host->end(), [](unsigned char c) { return std::isupper(c) != 0; })) {
+    if (std::any_of(host->begin(), host->end(),
+                    [](unsigned char c) { return std::isupper(c) != 0; })) {
       curl_url_set(url, CURLUPART_HOST, LowerAscii(*host).c_str(), 0);
     }
   }
@@ -99,8 +100,8 @@ std::string UrlScheme(std::string_view url) {
   if (colon == std::string::npos || colon == 0) return "";
   for (std::size_t i = 0; i < colon; ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    const bool ok = std::isalpha(c) != 0 || (i > 0 && (std::isdigit(c) != 0 || c == '+' ||
-                                                       c == '-' || c == '.'));
+    const bool ok = std::isalpha(c) != 0 ||
+                    (i > 0 && (std::isdigit(c) != 0 || c == '+' || c == '-' || c == '.'));
     if (!ok) return "";
   }
   return LowerAscii(text.substr(0, colon));
@@ -111,9 +112,9 @@ std::string StripTrackingParameters(std::string_view url_text) {
   const auto query_start = text.find('?');
   if (query_start == std::string::npos) return text;
   const auto fragment_start = text.find('#', query_start);
-  const std::string query = text.substr(
-      query_start + 1,
-      fragment_start == std::string::npos ? std::string::npos : fragment_start - query_start - 1);
+  const std::string query = text.substr(query_start + 1, fragment_start == std::string::npos
+                                                             ? std::string::npos
+                                                             : fragment_start - query_start - 1);
   std::string kept;
   bool removed_any = false;
   std::size_t start = 0;

@@ -1,6 +1,6 @@
 // Entry rows <-> the model: reading a StoredEntry from the columns of kEntryColumns (the
-// JSON list columns through entry_json.h, shared with the PostgreSQL store). Also the Store defaults for backends
-// that lack the later additions.
+// JSON list columns through entry_json.h, shared with the PostgreSQL store). Also the Store
+// defaults for backends that lack the later additions.
 #include "entry_json.h"
 #include "sqlite_store_impl.h"
 

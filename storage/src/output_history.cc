@@ -54,8 +54,7 @@ Unexpected NotSupported(const char* what) {
 Result<std::int64_t> Store::CountOutputStories(const OutputSelection&) {
   return NotSupported("count output stories");
 }
-Result<std::vector<OutputRow>> Store::SelectOutputPage(const OutputSelection&, std::int64_t,
-                                                       int) {
+Result<std::vector<OutputRow>> Store::SelectOutputPage(const OutputSelection&, std::int64_t, int) {
   return NotSupported("select output page");
 }
 Result<std::vector<std::pair<EntryId, Timestamp>>> Store::EntryEditTimes(
@@ -65,8 +64,8 @@ Result<std::vector<std::pair<EntryId, Timestamp>>> Store::EntryEditTimes(
 
 Result<std::int64_t> SqliteStore::CountOutputStories(const OutputSelection& selection) {
   const std::string what = "count output stories";
-  auto stmt = db_.Prepare("SELECT COUNT(DISTINCT e.story_id) FROM entries e" +
-                          SelectionWhere(selection));
+  auto stmt =
+      db_.Prepare("SELECT COUNT(DISTINCT e.story_id) FROM entries e" + SelectionWhere(selection));
   if (!stmt) return FailAs(what, stmt.error());
   (*stmt)->Bind(
       JsonArray(std::vector<std::int64_t>(selection.feeds.begin(), selection.feeds.end())),

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "entry_json.h"
 #include "feedd/storage/fingerprint.h"
 #include "feedd/storage/sqlite_store.h"
 #include "feedd/storage/store.h"
-#include "entry_json.h"
 #include "sqlite_db.h"
 
 namespace feedd::storage {
@@ -92,6 +92,5 @@ StoredEntry ReadStoredEntry(const Statement& stmt);
 // to its end, appending one OutputRow per story with the story's other copies in `also_in`.
 // Shared by SelectOutput and SelectOutputPage.
 Result<void> AppendOutputRows(Statement& stmt, std::vector<OutputRow>& rows);
-
 
 }  // namespace feedd::storage

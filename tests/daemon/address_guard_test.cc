@@ -1,10 +1,10 @@
 // The SSRF guard's address classification and allowlist.
+#include "address_guard.h"
+
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 
 #include <cstring>
-
-#include "address_guard.h"
 
 using feedd::daemon::AddressGuard;
 using feedd::daemon::AddressRange;
@@ -23,10 +23,11 @@ std::array<std::uint8_t, 16> Address(const char* text) {
 TEST_CASE("non-global IPv4 and IPv6 addresses are refused by default") {
   const AddressGuard guard(false, {});
   for (const char* text :
-       {"127.0.0.1", "127.255.0.9", "10.1.2.3", "172.16.0.1", "172.31.255.254", "192.168.1.1",
-        "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "192.0.0.192",
-        "198.18.0.1", "::1", "::", "fe80::1", "fc00::1", "fd00:ec2::254", "ff02::1",
-        "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1", "2002:a00:1::", "::127.0.0.1"}) {
+       {"127.0.0.1",       "127.255.0.9",     "10.1.2.3",      "172.16.0.1", "172.31.255.254",
+        "192.168.1.1",     "169.254.169.254", "100.64.0.1",    "0.0.0.0",    "224.0.0.1",
+        "255.255.255.255", "192.0.0.192",     "198.18.0.1",    "::1",        "::",
+        "fe80::1",         "fc00::1",         "fd00:ec2::254", "ff02::1",    "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1", "64:ff9b::a00:1",  "2002:a00:1::",  "::127.0.0.1"}) {
     CAPTURE(text);
     CHECK_FALSE(guard.Allows(Address(text)));
   }
@@ -42,7 +43,8 @@ TEST_CASE("global addresses are allowed") {
 
 TEST_CASE("allow_private allows everything and allow_hosts only the listed ranges") {
   CHECK(AddressGuard(true, {}).Allows(Address("127.0.0.1")));
-  const AddressGuard guard(false, {*ParseAddressRange("127.0.0.2"), *ParseAddressRange("10.0.0.0/8")});
+  const AddressGuard guard(false,
+                           {*ParseAddressRange("127.0.0.2"), *ParseAddressRange("10.0.0.0/8")});
   CHECK(guard.Allows(Address("127.0.0.2")));
   CHECK_FALSE(guard.Allows(Address("127.0.0.1")));
   CHECK(guard.Allows(Address("10.200.0.1")));

@@ -1,11 +1,11 @@
 // Content-Encoding decoding: exact caps, truncation detected, chains refused; and the check
 // for bodies that stop before their document does.
+#include "body_decoder.h"
+
 #include <doctest/doctest.h>
 #include <zlib.h>
 
 #include <string>
-
-#include "body_decoder.h"
 
 using namespace feedd::daemon;
 
@@ -66,8 +66,7 @@ TEST_CASE("a gzip bomb stops at the cap without producing more than the cap") {
   BodyDecoder decoder(ContentCoding::kGzip, 1 << 20);
   std::string out;
   BodyDecoder::Status status = BodyDecoder::Status::kOk;
-  for (std::size_t at = 0; at < packed.size() && status == BodyDecoder::Status::kOk;
-       at += 16384) {
+  for (std::size_t at = 0; at < packed.size() && status == BodyDecoder::Status::kOk; at += 16384) {
     status = decoder.Append(std::string_view(packed).substr(at, 16384), out);
   }
   CHECK(status == BodyDecoder::Status::kTooLarge);
@@ -106,8 +105,7 @@ TEST_CASE("documents that stop before their root closes look truncated") {
   const Case cases[] = {
       {"<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel></channel></rss>\n", false},
       {"\xEF\xBB\xBF<rss><channel></channel></rss>", false},
-      {"<rss><channel></channel></rss>\n<!-- Dynamic page generated in 0.2 seconds. -->\n",
-       false},
+      {"<rss><channel></channel></rss>\n<!-- Dynamic page generated in 0.2 seconds. -->\n", false},
       {"<!DOCTYPE rss [<!ENTITY a \"b\">]><rss></rss >", false},
       {"<rdf:RDF xmlns:rdf=\"x\"><channel/></rdf:RDF>", false},
       {"<feed xmlns=\"http://www.w3.org/2005/Atom\"/>", false},

@@ -1,7 +1,7 @@
 // Subscription URL checks.
-#include <doctest/doctest.h>
-
 #include "feed_url.h"
+
+#include <doctest/doctest.h>
 
 using feedd::daemon::PolitenessHost;
 using feedd::daemon::ValidateFeedUrl;

@@ -1,7 +1,7 @@
 // Fetch outcomes and the schedule: pure decisions over values.
-#include <doctest/doctest.h>
-
 #include "fetch_policy.h"
+
+#include <doctest/doctest.h>
 
 using namespace feedd::daemon;
 using feedd::storage::FeedRecord;
@@ -68,8 +68,8 @@ TEST_CASE("429 and 503 wait at least as long as Retry-After says") {
   response.http_status = 503;
   response.retry_after = "Wed, 15 Nov 2023 00:00:00 GMT";
   decision = DecideAfterFetch(response, FeedRecord{}, kNow, kBounds, 0);
-  CHECK(decision.outcome.next_fetch == std::max(*ParseHttpDate("Wed, 15 Nov 2023 00:00:00 GMT"),
-                                                kNow + seconds(600)));
+  CHECK(decision.outcome.next_fetch ==
+        std::max(*ParseHttpDate("Wed, 15 Nov 2023 00:00:00 GMT"), kNow + seconds(600)));
 }
 
 TEST_CASE("network failures name their stage") {

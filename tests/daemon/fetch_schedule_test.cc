@@ -106,8 +106,8 @@ TEST_CASE("jitter stretches the interval by at most a tenth") {
 
 TEST_CASE("only a leading run of permanent redirects names a new URL") {
   FetchResponse response;
-  response.redirects = {{301, "https://a.example/1"}, {308, "https://a.example/2"},
-                        {302, "https://a.example/3"}};
+  response.redirects = {
+      {301, "https://a.example/1"}, {308, "https://a.example/2"}, {302, "https://a.example/3"}};
   CHECK(PermanentTarget(response) == "https://a.example/2");
   response.redirects = {{302, "https://a.example/1"}, {301, "https://a.example/2"}};
   CHECK_FALSE(PermanentTarget(response).has_value());

@@ -1,7 +1,7 @@
 // Per-host politeness: spacing, Retry-After, throttling backoff and the report's counters.
-#include <doctest/doctest.h>
-
 #include "host_table.h"
+
+#include <doctest/doctest.h>
 
 using namespace feedd::daemon;
 using std::chrono::milliseconds;

@@ -47,7 +47,8 @@ TEST_CASE("a response head carries the status, headers, length and connection") 
         "HTTP/1.1 404 Not Found\r\nServer: feedd\r\nDate: Thu, 26 Nov 2026 12:00:00 GMT\r\n"
         "Content-Type: text/plain; charset=utf-8\r\nCache-Control: no-store\r\n"
         "Content-Length: 10\r\n\r\n");
-  CHECK(Head(response, 11, KeepAlive::kNo).ends_with("Content-Length: 10\r\nConnection: close\r\n\r\n"));
+  CHECK(Head(response, 11, KeepAlive::kNo)
+            .ends_with("Content-Length: 10\r\nConnection: close\r\n\r\n"));
   CHECK(Head(response, 10, KeepAlive::kYes).starts_with("HTTP/1.0 404 Not Found\r\n"));
   CHECK(Head(response, 10, KeepAlive::kYes).ends_with("Connection: keep-alive\r\n\r\n"));
 }
@@ -70,7 +71,8 @@ TEST_CASE("a 304 and a 204 carry no Content-Length, a stream closes the connecti
   HttpResponse not_modified;
   not_modified.status = 304;
   not_modified.content_type.clear();
-  CHECK(Head(not_modified, 11, KeepAlive::kYes) == "HTTP/1.1 304 Not Modified\r\nServer: feedd\r\n\r\n");
+  CHECK(Head(not_modified, 11, KeepAlive::kYes) ==
+        "HTTP/1.1 304 Not Modified\r\nServer: feedd\r\n\r\n");
   HttpResponse empty;
   empty.status = 204;
   CHECK(Head(empty, 11, KeepAlive::kYes).find("Content-Length") == std::string::npos);
@@ -99,13 +101,12 @@ TEST_CASE("Accept-Encoding weights and wildcards decide gzip") {
     const char* header;
     bool gzip;
   };
-  for (const Case& c : {Case{"gzip", true}, Case{"GZIP", true}, Case{"x-gzip", true},
-                        Case{"br, gzip;q=0.5", true}, Case{"gzip ; q=0", false},
-                        Case{"gzip;q=0.000", false}, Case{"gzip;q=0.001", true},
-                        Case{"gzip;Q=0", false}, Case{"*", true}, Case{"*;q=0", false},
-                        Case{"*, gzip;q=0", false}, Case{"gzip;q=0, *", false},
-                        Case{"identity", false}, Case{"", false}, Case{",,;", false},
-                        Case{"deflate, br", false}}) {
+  for (const Case& c :
+       {Case{"gzip", true}, Case{"GZIP", true}, Case{"x-gzip", true}, Case{"br, gzip;q=0.5", true},
+        Case{"gzip ; q=0", false}, Case{"gzip;q=0.000", false}, Case{"gzip;q=0.001", true},
+        Case{"gzip;Q=0", false}, Case{"*", true}, Case{"*;q=0", false}, Case{"*, gzip;q=0", false},
+        Case{"gzip;q=0, *", false}, Case{"identity", false}, Case{"", false}, Case{",,;", false},
+        Case{"deflate, br", false}}) {
     CAPTURE(c.header);
     CHECK(AcceptsGzip(c.header) == c.gzip);
   }
@@ -117,7 +118,8 @@ TEST_CASE("a rendering is prepared once as identity and gzip, each with its own 
   rendered.last_modified = "Thu, 19 Nov 2026 12:34:42 GMT";
   rendered.cache_control = "public, max-age=60";
   std::string body;
-  for (int i = 0; i < 200; ++i) body += "<entry><title>item " + std::to_string(i) + "</title></entry>";
+  for (int i = 0; i < 200; ++i)
+    body += "<entry><title>item " + std::to_string(i) + "</title></entry>";
   PrepareRepresentations(rendered, body);
   CHECK(rendered.body() == body);
   REQUIRE(rendered.gzip.has_value());
@@ -128,11 +130,11 @@ TEST_CASE("a rendering is prepared once as identity and gzip, each with its own 
   CHECK(etag.front() == '"');
   CHECK(rendered.gzip->etag == etag.substr(0, 17) + "-gz\"");
   CHECK(rendered.identity.not_modified_headers ==
-        "ETag: " + etag + "\r\nVary: Accept-Encoding\r\nCache-Control: public, max-age=60\r\n"
-        "Last-Modified: Thu, 19 Nov 2026 12:34:42 GMT\r\n");
-  CHECK(rendered.identity.ok_headers ==
-        "Content-Type: application/atom+xml; charset=utf-8\r\n" +
-            rendered.identity.not_modified_headers);
+        "ETag: " + etag +
+            "\r\nVary: Accept-Encoding\r\nCache-Control: public, max-age=60\r\n"
+            "Last-Modified: Thu, 19 Nov 2026 12:34:42 GMT\r\n");
+  CHECK(rendered.identity.ok_headers == "Content-Type: application/atom+xml; charset=utf-8\r\n" +
+                                            rendered.identity.not_modified_headers);
   CHECK(rendered.gzip->ok_headers ==
         "Content-Type: application/atom+xml; charset=utf-8\r\nContent-Encoding: gzip\r\n" +
             rendered.gzip->not_modified_headers);

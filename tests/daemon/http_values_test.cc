@@ -26,9 +26,9 @@ TEST_CASE("only well-formed output paths reach an output name") {
   REQUIRE(parsed.has_value());
   CHECK(parsed->first == "all");
   CHECK(parsed->second == "atom");
-  for (const char* path : {"/feeds/../../etc/passwd", "/feeds/%2e%2e%2fx.atom", "/feeds/a%00.rss",
-                           "/feeds/ALL.atom", "/feeds/all.exe", "/feeds/.atom", "/feeds/a/b.rss",
-                           "/feeds/all", "/other/all.atom"}) {
+  for (const char* path :
+       {"/feeds/../../etc/passwd", "/feeds/%2e%2e%2fx.atom", "/feeds/a%00.rss", "/feeds/ALL.atom",
+        "/feeds/all.exe", "/feeds/.atom", "/feeds/a/b.rss", "/feeds/all", "/other/all.atom"}) {
     CAPTURE(path);
     CHECK_FALSE(ParseOutputPath(path).has_value());
   }

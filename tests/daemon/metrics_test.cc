@@ -1,4 +1,6 @@
 // The /metrics registry and its Prometheus text exposition, checked line by line.
+#include "metrics.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -6,8 +8,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "metrics.h"
 
 using namespace feedd::daemon;
 using feedd::storage::FeedStatus;
@@ -88,9 +88,9 @@ TEST_CASE("fetch results count under their outcome label") {
 
 TEST_CASE("the latency histogram is cumulative and its count matches +Inf") {
   Metrics metrics;
-  metrics.RecordTransfer(10, std::chrono::milliseconds(40));      // <= 0.05
-  metrics.RecordTransfer(10, std::chrono::milliseconds(100));     // == 0.1: in le="0.1"
-  metrics.RecordTransfer(10, std::chrono::milliseconds(700));     // <= 1
+  metrics.RecordTransfer(10, std::chrono::milliseconds(40));       // <= 0.05
+  metrics.RecordTransfer(10, std::chrono::milliseconds(100));      // == 0.1: in le="0.1"
+  metrics.RecordTransfer(10, std::chrono::milliseconds(700));      // <= 1
   metrics.RecordTransfer(10, std::chrono::milliseconds(120'000));  // beyond 60: +Inf only
   const std::string text = RenderPrometheus(metrics.Snapshot(), LiveGauges{}, "x");
   CHECK(HasLine(text, "feedd_fetch_duration_seconds_bucket{le=\"0.05\"} 1"));

@@ -1,9 +1,9 @@
 // Offline detection: many network failures over many hosts mean the network, not the feeds.
+#include "offline_detector.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "offline_detector.h"
 
 using namespace feedd::daemon;
 using Outcome = OfflineDetector::Outcome;

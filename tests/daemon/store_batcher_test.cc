@@ -1,5 +1,7 @@
 // The updater's store batcher: calls made together share one writer hop, each gets its own
 // result, and calls run in the order they were made.
+#include "store_batcher.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,7 +12,6 @@
 #include <vector>
 
 #include "feedd/storage/sqlite_store.h"
-#include "store_batcher.h"
 #include "store_worker.h"
 
 using namespace feedd;

@@ -1,12 +1,11 @@
 // feedctl's human output helpers: relative times, durations, sizes, widths with colour codes.
-#include <doctest/doctest.h>
+#include "human_format.h"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <ctime>
-
-#include "human_format.h"
 
 namespace feedd::feedctl {
 namespace {

@@ -1,13 +1,13 @@
 // The verb table (feedctl/src/verbs.cc) against the man page and the shell completions:
 // a verb added to feedctl and not documented or completable fails here.
+#include "verbs.h"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
-
-#include "verbs.h"
 
 namespace feedd::feedctl {
 const char* Version();  // version.cc
@@ -42,9 +42,9 @@ TEST_CASE("Verb names are unique and each has a summary and an example") {
     }
     CHECK(ExamplesFooter(verb).find(std::string(verb.examples.front())) != std::string::npos);
   }
-  for (const char* required : {"status", "add", "ls", "rm", "refresh", "entries", "search",
-                               "follow", "import", "export", "parse", "sanitize", "show", "tag",
-                               "backup"}) {
+  for (const char* required :
+       {"status", "add", "ls", "rm", "refresh", "entries", "search", "follow", "import", "export",
+        "parse", "sanitize", "show", "tag", "backup"}) {
     CAPTURE(required);
     CHECK(FindVerb(required) != nullptr);
   }

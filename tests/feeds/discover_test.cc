@@ -1,9 +1,9 @@
 // Feed discovery in HTML pages, common feed paths, and telling HTML from feeds.
+#include "feedd/feeds/discover.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
-
-#include "feedd/feeds/discover.h"
 
 namespace feedd::feeds {
 namespace {
@@ -40,7 +40,8 @@ TEST_CASE("A base element changes what discovered links resolve against") {
 TEST_CASE("A page without feed links gives none") {
   CHECK(DiscoverFeedLinks("<html><head><title>x</title></head></html>", "https://e.org/").empty());
   CHECK(DiscoverFeedLinks("", "https://e.org/").empty());
-  CHECK(DiscoverFeedLinks("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"", "").empty());
+  CHECK(DiscoverFeedLinks("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"", "")
+            .empty());
 }
 
 TEST_CASE("Common feed paths are resolved against the site") {
@@ -56,8 +57,9 @@ TEST_CASE("HTML pages are told from feeds by their prolog") {
   CHECK(LooksLikeHtml("\xEF\xBB\xBF  <!doctype HTML>"));
   CHECK(LooksLikeHtml("<!-- c --><html lang=en>"));
   CHECK(LooksLikeHtml("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\">"));
-  CHECK_FALSE(LooksLikeHtml("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><description>"
-                            "&lt;html&gt;</description></channel></rss>"));
+  CHECK_FALSE(
+      LooksLikeHtml("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><description>"
+                    "&lt;html&gt;</description></channel></rss>"));
   CHECK_FALSE(LooksLikeHtml("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>"));
   CHECK_FALSE(LooksLikeHtml("<htmlfoo/>"));
   CHECK_FALSE(LooksLikeHtml(""));

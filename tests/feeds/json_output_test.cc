@@ -16,9 +16,9 @@ TEST_CASE("Every contract key is present, in order, with null or [] when absent"
   ParseResult result;
   result.feed.entries.emplace_back();
   const json doc = json::parse(ParsedFeedToJson(result));
-  const std::vector<std::string> feed_keys = {"format", "title", "link", "feed_url", "id",
-                                              "description", "language", "updated", "image",
-                                              "entries", "warnings"};
+  const std::vector<std::string> feed_keys = {"format", "title",       "link",     "feed_url",
+                                              "id",     "description", "language", "updated",
+                                              "image",  "entries",     "warnings"};
   std::vector<std::string> seen;
   const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(ParsedFeedToJson(result));
   for (const auto& item : ordered.items()) {
@@ -70,8 +70,9 @@ TEST_CASE("Values follow the normal forms") {
 
 TEST_CASE("Format names are the contract's") {
   const std::pair<FeedFormat, const char*> names[] = {
-      {FeedFormat::kRss09x, "rss0.9x"}, {FeedFormat::kRss10, "rss1.0"},  {FeedFormat::kRss20, "rss2.0"},
-      {FeedFormat::kAtom03, "atom0.3"}, {FeedFormat::kAtom10, "atom1.0"}, {FeedFormat::kJson10, "json1.0"},
+      {FeedFormat::kRss09x, "rss0.9x"}, {FeedFormat::kRss10, "rss1.0"},
+      {FeedFormat::kRss20, "rss2.0"},   {FeedFormat::kAtom03, "atom0.3"},
+      {FeedFormat::kAtom10, "atom1.0"}, {FeedFormat::kJson10, "json1.0"},
       {FeedFormat::kJson11, "json1.1"}};
   for (const auto& [format, name] : names) CHECK(FormatName(format) == name);
   CHECK(FormatName(FeedFormat::kUnknown).empty());
@@ -79,8 +80,10 @@ TEST_CASE("Format names are the contract's") {
 
 TEST_CASE("A parsed document prints as valid JSON even with hostile text") {
   ParseOptions options;
-  auto result = ParseFeed("<rss version=\"2.0\"><channel><title>q\"uote \\ back \x01 \xFF</title>"
-                          "</channel></rss>", options);
+  auto result = ParseFeed(
+      "<rss version=\"2.0\"><channel><title>q\"uote \\ back \x01 \xFF</title>"
+      "</channel></rss>",
+      options);
   REQUIRE(result.has_value());
   const json doc = json::parse(ParsedFeedToJson(*result));
   CHECK(doc["format"] == "rss2.0");

@@ -1,10 +1,10 @@
 // OPML import and export (feeds/src/opml/opml.cc): folders as tags, titles kept, round trip.
+#include "feedd/feeds/opml.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <string>
-
-#include "feedd/feeds/opml.h"
 
 namespace feedd::feeds {
 namespace {

@@ -13,7 +13,6 @@ namespace {
 using test::HasWarningContaining;
 using test::MustParse;
 
-
 TEST_CASE("Atom 1.0 feed and entry fields are read") {
   const auto result = MustParse(R"(<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
@@ -36,7 +35,8 @@ TEST_CASE("Atom 1.0 feed and entry fields are read") {
     <summary>Plain &lt;not markup&gt;</summary>
     <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hello <b>world</b></p></div></content>
   </entry>
-</feed>)", "https://example.org/atom.xml");
+</feed>)",
+                                "https://example.org/atom.xml");
   const Feed& feed = result.feed;
   CHECK(feed.format == FeedFormat::kAtom10);
   CHECK(feed.title == "Example Feed");
@@ -80,18 +80,21 @@ TEST_CASE("Atom 0.3 is recognised and its issued/modified dates read") {
 }
 
 TEST_CASE("Nested xml:base resolves links, then the document URL") {
-  const auto result = MustParse(R"(<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://example.org/blog/">
+  const auto result =
+      MustParse(R"(<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://example.org/blog/">
     <link href="./"/>
     <entry xml:base="2024/"><link href="post.html"/><id>1</id>
       <content type="html" xml:base="https://cdn.example.net/x/">&lt;img src="i.png"&gt;</content></entry>
-    <entry><link href="/abs.html"/><id>2</id></entry></feed>)", "https://other.example/feed");
+    <entry><link href="/abs.html"/><id>2</id></entry></feed>)",
+                "https://other.example/feed");
   CHECK(result.feed.link == "https://example.org/blog/");
   CHECK(result.feed.entries.at(0).link == "https://example.org/blog/2024/post.html");
   CHECK(result.feed.entries.at(1).link == "https://example.org/abs.html");
 }
 
 TEST_CASE("Relative links resolve against the document URL, else the feed link") {
-  const char* doc = R"(<rss version="2.0"><channel><title>t</title><link>https://site.example/</link>
+  const char* doc =
+      R"(<rss version="2.0"><channel><title>t</title><link>https://site.example/</link>
     <item><link>/p/1</link></item></channel></rss>)";
   CHECK(MustParse(doc, "https://feeds.example/rss").feed.entries.at(0).link ==
         "https://feeds.example/p/1");
@@ -108,7 +111,8 @@ TEST_CASE("The last alternate HTML link of an entry wins and other rels are igno
 }
 
 TEST_CASE("An Atom entry's source does not leak into the entry") {
-  const auto result = MustParse(R"(<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Mine</title>
+  const auto result =
+      MustParse(R"(<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Mine</title>
     <source><title>Theirs</title><link href="https://origin.example/"/><author><name>Them</name></author></source>
     </entry></feed>)");
   const Entry& entry = result.feed.entries.at(0);

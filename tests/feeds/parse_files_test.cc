@@ -35,7 +35,8 @@ TEST_CASE("atom_relative_xml_base: relative xml:base nests, in links and in cont
 
 TEST_CASE("rss_windows1252_html_entities: declared windows-1252 with HTML entities") {
   const auto result = ParseFile("rss_windows1252_html_entities.xml");
-  CHECK(result.feed.title == "Caf\xC3\xA9 \xC2\xA0&\xC3\xA9\xE2\x80\xA6 \xE2\x80\x9Cquoted\xE2\x80\x9D");
+  CHECK(result.feed.title ==
+        "Caf\xC3\xA9 \xC2\xA0&\xC3\xA9\xE2\x80\xA6 \xE2\x80\x9Cquoted\xE2\x80\x9D");
   CHECK(result.feed.entries.at(0).title == "R&D \xE2\x80\x94 done");
 }
 

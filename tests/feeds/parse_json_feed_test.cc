@@ -24,7 +24,8 @@ TEST_CASE("JSON Feed 1.1 fields are read") {
        "attachments": [{"url": "/a.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 10}],
        "image": "/t.jpg"},
       {"id": "2", "content_html": "<p>Two</p>", "date_published": "yesterday"}
-    ]})", "https://example.org/feed.json");
+    ]})",
+                                "https://example.org/feed.json");
   CHECK(result.feed.format == FeedFormat::kJson11);
   CHECK(result.feed.title == "JF");
   CHECK(result.feed.image == "https://example.org/icon.png");

@@ -38,8 +38,9 @@ TEST_CASE("An unescaped less-than sign is repaired") {
 }
 
 TEST_CASE("Control characters, bare ampersands and a late XML declaration are tolerated") {
-  const auto result = MustParse("\n\n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>A & B\x01</title>"
-                                "<item><title>x</title></item></channel></rss>");
+  const auto result = MustParse(
+      "\n\n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>A & B\x01</title>"
+      "<item><title>x</title></item></channel></rss>");
   CHECK(result.feed.title.value_or("").find("A & B") == 0);
   CHECK(result.feed.entries.size() == 1);
 }

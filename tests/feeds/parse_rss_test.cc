@@ -45,7 +45,8 @@ TEST_CASE("RSS 2.0 channel and item fields are read") {
     <slash:comments>3</slash:comments>
   </item>
 </channel>
-</rss>)", "https://example.org/feed.xml");
+</rss>)",
+                                "https://example.org/feed.xml");
   const Feed& feed = result.feed;
   CHECK(feed.format == FeedFormat::kRss20);
   CHECK(feed.title == "Example Site");
@@ -135,7 +136,8 @@ TEST_CASE("RSS 0.90 is recognised by its Netscape namespace") {
 }
 
 TEST_CASE("content:encoded beats description and the teaser stays the summary") {
-  const auto result = MustParse(R"(<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+  const auto result =
+      MustParse(R"(<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
     <channel><title>t</title><item>
     <content:encoded>full text</content:encoded><description>teaser</description>
     </item></channel></rss>)");
@@ -147,7 +149,8 @@ TEST_CASE("content:encoded beats description and the teaser stays the summary") 
 }
 
 TEST_CASE("Namespaces are matched on URIs, including common wrong ones") {
-  const auto result = MustParse(R"(<rss version="2.0" xmlns:i="http://www.itunes.com/DTDs/Podcast-1.0.dtd"
+  const auto result =
+      MustParse(R"(<rss version="2.0" xmlns:i="http://www.itunes.com/DTDs/Podcast-1.0.dtd"
       xmlns:m="http://search.yahoo.com/mrss" xmlns:d="http://purl.org/dc/elements/1.1/">
     <channel><title>t</title><i:image href="https://example.org/art.jpg"/>
     <item><d:creator>Dee</d:creator><i:keywords>a, b ,c</i:keywords>
@@ -172,14 +175,16 @@ TEST_CASE("A permalink guid stands in for a missing link") {
 }
 
 TEST_CASE("HTML in RSS titles is reduced to plain text, plain text is kept") {
-  const auto result = MustParse(R"(<rss version="2.0"><channel><title>A &lt;b&gt;bold&lt;/b&gt; title</title>
+  const auto result =
+      MustParse(R"(<rss version="2.0"><channel><title>A &lt;b&gt;bold&lt;/b&gt; title</title>
     <item><title>x &lt; y and 3 &gt; 2</title></item></channel></rss>)");
   CHECK(result.feed.title == "A bold title");
   CHECK(result.feed.entries.at(0).title == "x < y and 3 > 2");
 }
 
 TEST_CASE("sy:updatePeriod and updateFrequency become the ttl hint") {
-  const auto result = MustParse(R"(<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+  const auto result =
+      MustParse(R"(<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
     <channel><title>t</title><sy:updatePeriod>daily</sy:updatePeriod>
     <sy:updateFrequency>4</sy:updateFrequency></channel></rss>)");
   CHECK(result.feed.hints.ttl == std::chrono::hours(6));

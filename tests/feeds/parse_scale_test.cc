@@ -33,12 +33,13 @@ std::string BigFeed(std::size_t min_bytes, const std::string& middle, int& items
 }
 
 TEST_CASE("A prefix redeclared on an item means the new namespace there and the old one after") {
-  const std::string doc = "<rss version=\"2.0\" xmlns:c=\"" + std::string(kContentNs) +
-                          "\"><channel><title>t</title>"
-                          "<item xmlns:c=\"urn:example:other\"><title>a</title>"
-                          "<c:encoded>not content</c:encoded></item>"
-                          "<item><title>b</title><c:encoded>&lt;p&gt;content&lt;/p&gt;</c:encoded></item>"
-                          "</channel></rss>";
+  const std::string doc =
+      "<rss version=\"2.0\" xmlns:c=\"" + std::string(kContentNs) +
+      "\"><channel><title>t</title>"
+      "<item xmlns:c=\"urn:example:other\"><title>a</title>"
+      "<c:encoded>not content</c:encoded></item>"
+      "<item><title>b</title><c:encoded>&lt;p&gt;content&lt;/p&gt;</c:encoded></item>"
+      "</channel></rss>";
   const ParseResult result = MustParse(doc);
   REQUIRE(result.feed.entries.size() == 2);
   CHECK_FALSE(result.feed.entries[0].content.has_value());
@@ -53,8 +54,10 @@ TEST_CASE("Thousands of namespace prefixes in scope still resolve every element"
   }
   doc += " xmlns:c=\"" + std::string(kContentNs) + "\"><channel><title>t</title>";
   for (int i = 0; i < 50; ++i) {
-    doc += "<item><title>" + std::to_string(i) + "</title><p7:x>ignored</p7:x>"
-           "<c:encoded>body " + std::to_string(i) + "</c:encoded></item>";
+    doc += "<item><title>" + std::to_string(i) +
+           "</title><p7:x>ignored</p7:x>"
+           "<c:encoded>body " +
+           std::to_string(i) + "</c:encoded></item>";
   }
   doc += "</channel></rss>";
   const ParseResult result = MustParse(doc);
@@ -109,7 +112,8 @@ TEST_CASE("A document of more than half a megabyte reads every entry") {
 TEST_CASE("A large document with a fault in the middle is repaired from its original text") {
   int items = 0;
   // An unescaped '<' in a title: not well-formed; the repair escapes it and parses again.
-  const std::string middle = "<item><title>a < b</title><link>https://example.org/m</link></item>\n";
+  const std::string middle =
+      "<item><title>a < b</title><link>https://example.org/m</link></item>\n";
   const std::string doc = BigFeed(std::size_t{2} << 20, middle, items);
   const ParseResult result = MustParse(doc);
   CHECK(HasWarningContaining(result, "not well-formed"));
@@ -139,7 +143,9 @@ TEST_CASE("A large document with undefined entities and a late declaration is re
   for (const Entry& entry : result.feed.entries) {
     if (entry.title && entry.title->rfind("caf", 0) == 0) {
       found = true;
-      CHECK(*entry.title == "caf\xC3\xA9\xC2\xA0" "au lait");
+      CHECK(*entry.title ==
+            "caf\xC3\xA9\xC2\xA0"
+            "au lait");
     }
   }
   CHECK(found);

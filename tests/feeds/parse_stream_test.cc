@@ -75,16 +75,19 @@ TEST_CASE("Streamed RSS entries equal collected ones, with feed fields after the
 }
 
 TEST_CASE("Streamed Atom, JSON Feed and repaired documents equal collected ones") {
-  CheckSame("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>a</title>"
-            "<entry><title>e1</title><id>1</id><content type=\"html\">&lt;b&gt;x&lt;/b&gt;</content></entry>"
-            "<entry><title>e2</title><id>2</id><updated>2024-01-01T00:00:00Z</updated></entry>"
-            "<updated>2024-02-01T00:00:00Z</updated></feed>");
+  CheckSame(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>a</title>"
+      "<entry><title>e1</title><id>1</id><content "
+      "type=\"html\">&lt;b&gt;x&lt;/b&gt;</content></entry>"
+      "<entry><title>e2</title><id>2</id><updated>2024-01-01T00:00:00Z</updated></entry>"
+      "<updated>2024-02-01T00:00:00Z</updated></feed>");
   CheckSame(R"({"version": "https://jsonfeed.org/version/1.1", "title": "j",
                "items": [{"id": "1", "content_html": "<p>x</p>", "tags": ["a", "a", "b"]},
                          "not an object", {"id": "2", "date_published": "never"}]})");
   // Truncated and with a stray '<': read as far as it goes, with warnings.
-  CheckSame("<rss version=\"2.0\"><channel><title>t</title><item><title>a < b</title></item>"
-            "<item><title>cut");
+  CheckSame(
+      "<rss version=\"2.0\"><channel><title>t</title><item><title>a < b</title></item>"
+      "<item><title>cut");
 }
 
 TEST_CASE("A document that is no feed delivers no entry") {
@@ -94,7 +97,8 @@ TEST_CASE("A document that is no feed delivers no entry") {
 }
 
 TEST_CASE("An empty sink collects the entries as ParseFeed does") {
-  const std::string doc = "<rss version=\"2.0\"><channel><item><title>a</title></item></channel></rss>";
+  const std::string doc =
+      "<rss version=\"2.0\"><channel><item><title>a</title></item></channel></rss>";
   auto result = ParseFeed(doc, ParseOptions{}, EntrySink{});
   REQUIRE(result.has_value());
   REQUIRE(result->feed.entries.size() == 1);
@@ -113,7 +117,8 @@ TEST_CASE("Streamed entries equal collected ones on every file of FEEDD_STREAM_C
       if (item.is_regular_file()) files.push_back(item.path());
     }
   }
-  const std::string note = folder != nullptr ? std::string(" incl. ") + folder : " (FEEDD_STREAM_CORPUS unset)";
+  const std::string note =
+      folder != nullptr ? std::string(" incl. ") + folder : " (FEEDD_STREAM_CORPUS unset)";
   MESSAGE("comparing " << files.size() << " files" << note);
   for (const auto& path : files) {
     std::ifstream in(path, std::ios::binary);

@@ -1,19 +1,26 @@
 // URL resolution and canonical forms (feeds/src/url.cc over libcurl's URL API).
+#include "feedd/feeds/url.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "feedd/feeds/url.h"
 
 namespace feedd::feeds {
 namespace {
 
 TEST_CASE("References resolve against a base as RFC 3986 says") {
   const std::pair<const char*, const char*> cases[] = {
-      {"g", "http://a/b/c/g"},         {"./g", "http://a/b/c/g"},     {"g/", "http://a/b/c/g/"},
-      {"/g", "http://a/g"},            {"//g", "http://g/"},          {"?y", "http://a/b/c/d;p?y"},
-      {"g?y", "http://a/b/c/g?y"},     {"#s", "http://a/b/c/d;p?q#s"}, {"../g", "http://a/b/g"},
-      {"../..", "http://a/"},          {"https://x.org/p", "https://x.org/p"},
+      {"g", "http://a/b/c/g"},
+      {"./g", "http://a/b/c/g"},
+      {"g/", "http://a/b/c/g/"},
+      {"/g", "http://a/g"},
+      {"//g", "http://g/"},
+      {"?y", "http://a/b/c/d;p?y"},
+      {"g?y", "http://a/b/c/g?y"},
+      {"#s", "http://a/b/c/d;p?q#s"},
+      {"../g", "http://a/b/g"},
+      {"../..", "http://a/"},
+      {"https://x.org/p", "https://x.org/p"},
   };
   for (const auto& [reference, expected] : cases) {
     const std::string ref = reference;
@@ -35,7 +42,8 @@ TEST_CASE("Spaces and non-ASCII in links are percent-encoded") {
 TEST_CASE("Schemes, tracking parameters and canonical URLs") {
   CHECK(UrlScheme("HTTPS://e.org") == "https");
   CHECK(UrlScheme("/path") == "");
-  CHECK(StripTrackingParameters("https://e.org/p?utm_source=x&id=3&fbclid=y#f") == "https://e.org/p?id=3#f");
+  CHECK(StripTrackingParameters("https://e.org/p?utm_source=x&id=3&fbclid=y#f") ==
+        "https://e.org/p?id=3#f");
   CHECK(StripTrackingParameters("https://e.org/p?id=3") == "https://e.org/p?id=3");
   CHECK(CanonicalUrl("HTTPS://WWW.E.org:443/p?utm_medium=rss#top") == "https://www.e.org/p");
   CHECK_FALSE(CanonicalUrl("mailto:a@b.c").has_value());

@@ -2,10 +2,10 @@
 // call; a VFS shim failing the Nth write with an I/O error or "disk full", looped over N like
 // SQLite's anomaly tests; the same shim simulating a power cut at the Nth write (SQLite's
 // crash-test design: writes since a file's last sync may not have reached the disk, so a
-// random subset of them is undone, some torn at sector granularity). Every run must end in a clean error (or success), never a crash,
-// and the database must then reopen, pass integrity checks (the FTS index included) and hold
-// each ingest entirely or not at all. FEEDD_FAULT_STRIDE=1 tries every N (the report's
-// figure); by default a stride keeps the test within seconds.
+// random subset of them is undone, some torn at sector granularity). Every run must end in a clean
+// error (or success), never a crash, and the database must then reopen, pass integrity checks (the
+// FTS index included) and hold each ingest entirely or not at all. FEEDD_FAULT_STRIDE=1 tries every
+// N (the report's figure); by default a stride keeps the test within seconds.
 //
 // Test-only global state: SQLite's malloc hooks and VFS methods carry no user pointer.
 #include <sqlite3.h>
@@ -58,7 +58,7 @@ struct Undo {
 
 struct FaultyFile {
   sqlite3_file base;
-  sqlite3_file* real;         // points just past this struct
+  sqlite3_file* real;           // points just past this struct
   std::vector<Undo>* unsynced;  // writes since the last xSync
 };
 sqlite3_file* Real(sqlite3_file* file) { return reinterpret_cast<FaultyFile*>(file)->real; }
@@ -184,9 +184,7 @@ int FRandomness(sqlite3_vfs*, int n, char* out) {
   return g_base_vfs->xRandomness(g_base_vfs, n, out);
 }
 int FSleep(sqlite3_vfs*, int micros) { return g_base_vfs->xSleep(g_base_vfs, micros); }
-int FCurrentTime(sqlite3_vfs*, double* out) {
-  return g_base_vfs->xCurrentTime(g_base_vfs, out);
-}
+int FCurrentTime(sqlite3_vfs*, double* out) { return g_base_vfs->xCurrentTime(g_base_vfs, out); }
 int FGetLastError(sqlite3_vfs*, int n, char* out) {
   return g_base_vfs->xGetLastError(g_base_vfs, n, out);
 }
@@ -321,9 +319,9 @@ void CheckRecovered(const std::filesystem::path& path, long n) {
   CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) == "ok");
   sqlite3_finalize(stmt);
   char* error = nullptr;
-  const int rc = sqlite3_exec(
-      db, "INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')", nullptr, nullptr,
-      &error);
+  const int rc =
+      sqlite3_exec(db, "INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')", nullptr,
+                   nullptr, &error);
   CHECK_MESSAGE(rc == SQLITE_OK, (error != nullptr ? error : ""));
   sqlite3_free(error);
   sqlite3_close(db);

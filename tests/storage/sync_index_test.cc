@@ -20,8 +20,8 @@ std::vector<std::string> Urls(Store& store) {
 
 TEST_CASE("Config sync adds, changes and removes config feeds and keeps runtime feeds") {
   auto store = MemoryStore();
-  auto first = store->SyncConfigFeeds({Declared("https://a.example/feed", "A", {"x"}),
-                                       Declared("https://b.example/feed")});
+  auto first = store->SyncConfigFeeds(
+      {Declared("https://a.example/feed", "A", {"x"}), Declared("https://b.example/feed")});
   REQUIRE(first);
   CHECK(first->added.size() == 2);
   CHECK(first->changed.empty());
@@ -31,8 +31,8 @@ TEST_CASE("Config sync adds, changes and removes config feeds and keeps runtime 
   const FeedId runtime = AddFeedOrDie(*store, "https://runtime.example/feed");
 
   // The same declaration again changes nothing.
-  auto same = store->SyncConfigFeeds({Declared("https://a.example/feed", "A", {"x"}),
-                                      Declared("https://b.example/feed")});
+  auto same = store->SyncConfigFeeds(
+      {Declared("https://a.example/feed", "A", {"x"}), Declared("https://b.example/feed")});
   REQUIRE(same);
   CHECK(same->added.empty());
   CHECK(same->changed.empty());
@@ -40,8 +40,8 @@ TEST_CASE("Config sync adds, changes and removes config feeds and keeps runtime 
 
   // b goes, a gets a new title and tags, c arrives; the runtime feed stays.
   const FeedId b = (*store->FindFeedByUrl("https://b.example/feed"))->id;
-  auto next = store->SyncConfigFeeds({Declared("https://a.example/feed", "A2", {"y", "z"}),
-                                      Declared("https://c.example/feed")});
+  auto next = store->SyncConfigFeeds(
+      {Declared("https://a.example/feed", "A2", {"y", "z"}), Declared("https://c.example/feed")});
   REQUIRE(next);
   REQUIRE(next->added.size() == 1);
   CHECK(next->added[0].url == "https://c.example/feed");
@@ -117,8 +117,8 @@ TEST_CASE("Ingest queues full-text rows; IndexPending writes them in batches") {
   CHECK(store->Search("pelican", 10)->size() == 3);
 
   // Removing a feed with queued entries leaves a consistent index.
-  entries.push_back(MakeEntry("e9", "Pelican queued", "https://example.com/9", At(200),
-                              "<p>never indexed</p>"));
+  entries.push_back(
+      MakeEntry("e9", "Pelican queued", "https://example.com/9", At(200), "<p>never indexed</p>"));
   REQUIRE(store->Ingest(id, MakeFeed(entries), At(4000)));
   REQUIRE(*store->RemoveFeed(id));
   CHECK(*store->IndexPending(100) == 0);

@@ -2,10 +2,9 @@
 // document without feeds is valid (and empty), odd outlines become warnings.
 #include "feedd/feeds/opml.h"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <map>
+#include <pugixml.hpp>
 #include <sstream>
 
 namespace feedd::feeds {

@@ -32,9 +32,9 @@ std::string NormaliseName(std::string_view name) {
   }
   // Python codec names glibc iconv spells differently.
   static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-      {"cp-is", "cp861"},          {"maccentraleurope", "mac-centraleurope"},
-      {"macroman", "macintosh"},   {"mac-roman", "macintosh"},
-      {"maciceland", "mac-is"},    {"maccyrillic", "mac-cyrillic"},
+      {"cp-is", "cp861"},           {"maccentraleurope", "mac-centraleurope"},
+      {"macroman", "macintosh"},    {"mac-roman", "macintosh"},
+      {"maciceland", "mac-is"},     {"maccyrillic", "mac-cyrillic"},
       {"x-mac-roman", "macintosh"}, {"shift-jis", "shift_jis"},
   };
   for (const auto& [from, to] : kAliases) {

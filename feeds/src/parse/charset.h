@@ -19,9 +19,9 @@ struct DecodedDocument {
   std::string encoding;  // the encoding it was read as, lower-case ("utf-8", "windows-1252")
 };
 
-// Always returns valid UTF-8; `bytes` must outlive the result. Undecodable bytes become U+FFFD; problems are appended to
-// `warnings`. Like feedparser, a declared encoding that does not decode falls back to UTF-8,
-// then windows-1252.
+// Always returns valid UTF-8; `bytes` must outlive the result. Undecodable bytes become U+FFFD;
+// problems are appended to `warnings`. Like feedparser, a declared encoding that does not decode
+// falls back to UTF-8, then windows-1252.
 DecodedDocument DecodeToUtf8(std::string_view bytes, std::string_view http_charset,
                              std::vector<std::string>& warnings);
 

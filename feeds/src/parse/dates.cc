@@ -60,16 +60,15 @@ struct ZoneName {
 };
 
 constexpr ZoneName kZones[] = {
-    {"UT", 0},       {"UTC", 0},      {"GMT", 0},      {"Z", 0},        {"WET", 0},
-    {"EST", -300},   {"EDT", -240},   {"CST", -360},   {"CDT", -300},   {"MST", -420},
-    {"MDT", -360},   {"PST", -480},   {"PDT", -420},   {"AST", -240},   {"ADT", -180},
-    {"AKST", -540},  {"AKDT", -480},  {"HST", -600},   {"NST", -210},   {"NDT", -150},
-    {"BST", 60},     {"IST", 330},    {"CET", 60},     {"CEST", 120},   {"MET", 60},
-    {"MEST", 120},   {"MEZ", 60},     {"MESZ", 120},   {"EET", 120},    {"EEST", 180},
-    {"WEST", 60},    {"MSK", 180},    {"JST", 540},    {"KST", 540},    {"HKT", 480},
-    {"SGT", 480},    {"AWST", 480},   {"ACST", 570},   {"ACDT", 630},   {"AEST", 600},
-    {"AEDT", 660},   {"NZST", 720},   {"NZDT", 780},   {"EAT", 180},    {"CAT", 120},
-    {"WAT", 60},     {"SAST", 120},   {"PHT", 480},    {"ICT", 420},    {"WIB", 420},
+    {"UT", 0},     {"UTC", 0},    {"GMT", 0},    {"Z", 0},       {"WET", 0},     {"EST", -300},
+    {"EDT", -240}, {"CST", -360}, {"CDT", -300}, {"MST", -420},  {"MDT", -360},  {"PST", -480},
+    {"PDT", -420}, {"AST", -240}, {"ADT", -180}, {"AKST", -540}, {"AKDT", -480}, {"HST", -600},
+    {"NST", -210}, {"NDT", -150}, {"BST", 60},   {"IST", 330},   {"CET", 60},    {"CEST", 120},
+    {"MET", 60},   {"MEST", 120}, {"MEZ", 60},   {"MESZ", 120},  {"EET", 120},   {"EEST", 180},
+    {"WEST", 60},  {"MSK", 180},  {"JST", 540},  {"KST", 540},   {"HKT", 480},   {"SGT", 480},
+    {"AWST", 480}, {"ACST", 570}, {"ACDT", 630}, {"AEST", 600},  {"AEDT", 660},  {"NZST", 720},
+    {"NZDT", 780}, {"EAT", 180},  {"CAT", 120},  {"WAT", 60},    {"SAST", 120},  {"PHT", 480},
+    {"ICT", 420},  {"WIB", 420},
 };
 
 std::optional<int> ZoneOffset(std::string_view name) {
@@ -197,7 +196,7 @@ int MonthFromName(std::string_view word) {
 
 bool IsWeekday(std::string_view word) {
   static constexpr std::array<std::string_view, 7> kDays = {"mon", "tue", "wed", "thu",
-                                                           "fri", "sat", "sun"};
+                                                            "fri", "sat", "sun"};
   if (word.size() < 2) return false;
   for (std::string_view day : kDays) {
     if (parse::EqualsIgnoreCase(word.substr(0, std::min<std::size_t>(3, word.size())),
@@ -322,9 +321,10 @@ std::string FormatRfc3339(Timestamp time) {
   const year_month_day date{days};
   const hh_mm_ss<seconds> clock{time - days};
   char buffer[160];  // room for any int values, so -Wformat-truncation holds
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
+                static_cast<int>(clock.minutes().count()),
                 static_cast<int>(clock.seconds().count()));
   return buffer;
 }
@@ -339,11 +339,11 @@ std::string FormatRfc822With(Timestamp time, const char* zone) {
   const weekday wd{days};
   const hh_mm_ss<seconds> clock{time - days};
   char buffer[192];  // room for any int values, so -Wformat-truncation holds
-  std::snprintf(buffer, sizeof(buffer), "%s, %02u %s %04d %02d:%02d:%02d %s", kDays[wd.c_encoding()],
-                static_cast<unsigned>(date.day()), kMonths[static_cast<unsigned>(date.month()) - 1],
-                static_cast<int>(date.year()), static_cast<int>(clock.hours().count()),
-                static_cast<int>(clock.minutes().count()), static_cast<int>(clock.seconds().count()),
-                zone);
+  std::snprintf(buffer, sizeof(buffer), "%s, %02u %s %04d %02d:%02d:%02d %s",
+                kDays[wd.c_encoding()], static_cast<unsigned>(date.day()),
+                kMonths[static_cast<unsigned>(date.month()) - 1], static_cast<int>(date.year()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()), zone);
   return buffer;
 }
 }  // namespace

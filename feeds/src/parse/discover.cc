@@ -91,9 +91,8 @@ std::string FeedType(std::string_view type) {
   std::string t(parse::TrimView(type.substr(0, type.find(';'))));
   parse::LowerAsciiInPlace(t);
   static constexpr std::array<std::string_view, 7> kTypes = {
-      "application/rss+xml",  "application/atom+xml", "application/feed+json",
-      "application/json",     "application/rdf+xml",  "application/x.atom+xml",
-      "application/x-atom+xml"};
+      "application/rss+xml", "application/atom+xml",   "application/feed+json", "application/json",
+      "application/rdf+xml", "application/x.atom+xml", "application/x-atom+xml"};
   for (std::string_view known : kTypes) {
     if (t == known) return t;
   }
@@ -103,7 +102,8 @@ std::string FeedType(std::string_view type) {
 // Skips past the element whose start tag ended at `pos` when its content is raw text.
 std::size_t SkipRawText(std::string_view html, std::size_t pos, std::string_view name) {
   const std::string closing = "</" + std::string(name);
-  for (std::size_t p = html.find("</", pos); p != std::string_view::npos; p = html.find("</", p + 2)) {
+  for (std::size_t p = html.find("</", pos); p != std::string_view::npos;
+       p = html.find("</", p + 2)) {
     if (EqualsIgnoreCase(html.substr(p, closing.size()), closing)) return p;
   }
   return html.size();
@@ -159,8 +159,10 @@ std::vector<DiscoveredFeed> DiscoverFeedLinks(std::string_view html, std::string
 
 std::vector<std::string> CommonFeedPaths(std::string_view page_url) {
   static constexpr std::array<std::string_view, 10> kPaths = {
-      "/feed",     "/rss",       "/feed.xml", "/rss.xml", "/atom.xml",
-      "/index.xml", "/feed.json", "/atom",    "/feeds/posts/default", "/?feed=rss2"};
+      "/feed",      "/rss",      "/feed.xml",
+      "/rss.xml",   "/atom.xml", "/index.xml",
+      "/feed.json", "/atom",     "/feeds/posts/default",
+      "/?feed=rss2"};
   std::vector<std::string> urls;
   for (std::string_view path : kPaths) {
     if (auto url = ResolveUrl(page_url, path)) {

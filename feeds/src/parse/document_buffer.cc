@@ -24,14 +24,15 @@ DocumentBuffer DocumentBuffer::CopyOf(std::string_view text) {
   DocumentBuffer buffer;
   if (text.size() >= kMapThreshold) {
     const std::size_t length = (text.size() + kHugePage - 1) / kHugePage * kHugePage;
-    void* address = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                         -1, 0);
+    void* address =
+        mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (address != MAP_FAILED) {
       madvise(address, length, MADV_HUGEPAGE);
 #ifdef MADV_POPULATE_WRITE
       madvise(address, length, MADV_POPULATE_WRITE);
 #endif
-      buffer.mapped_ = std::unique_ptr<char, Unmapper>(static_cast<char*>(address), Unmapper{length});
+      buffer.mapped_ =
+          std::unique_ptr<char, Unmapper>(static_cast<char*>(address), Unmapper{length});
       std::memcpy(buffer.mapped_.get(), text.data(), text.size());
       buffer.mapped_size_ = text.size();
       return buffer;

@@ -2,18 +2,17 @@
 // numeric references, and UTF-8 encoding of code points. Knows nothing of feeds.
 #pragma once
 
-#include "feedd/feeds/utf8.h"
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "feedd/feeds/utf8.h"
+
 namespace feedd::feeds::parse {
 
 // The code point of an HTML 4 named entity ("eacute" -> U+00E9), nullopt when unknown.
 std::optional<char32_t> LookupHtmlEntity(std::string_view name);
-
 
 // Decodes one reference at the start of `text` (which begins with '&'). On success returns
 // the number of bytes consumed and appends the decoded text to `out`.

@@ -115,7 +115,8 @@ void ReadAtomLink(const pugi::xml_node& element, const std::string& base, EntryD
     }
   } else if (rel == "enclosure") {
     if (auto url = ResolveLink(base, href)) {
-      Enclosure enclosure{std::move(*url), std::nullopt, ReadLength(element.attribute("length").value())};
+      Enclosure enclosure{std::move(*url), std::nullopt,
+                          ReadLength(element.attribute("length").value())};
       if (!type.empty()) enclosure.type = std::string(type);
       draft.enclosures.push_back(std::move(enclosure));
     }
@@ -128,7 +129,8 @@ void ReadAtomLink(const pugi::xml_node& element, const std::string& base, EntryD
 void ReadEnclosure(const pugi::xml_node& element, const std::string& base, EntryDraft& draft) {
   auto url = ResolveLink(base, element.attribute("url").value());
   if (!url) return;
-  Enclosure enclosure{std::move(*url), std::nullopt, ReadLength(element.attribute("length").value())};
+  Enclosure enclosure{std::move(*url), std::nullopt,
+                      ReadLength(element.attribute("length").value())};
   const std::string_view type = TrimView(element.attribute("type").value());
   if (!type.empty()) enclosure.type = std::string(type);
   draft.enclosures.push_back(std::move(enclosure));
@@ -170,11 +172,13 @@ void ReadField(const pugi::xml_node& element, FieldRule rule, const std::string&
       }
       break;
     case Field::kAtomTitle:
-      if (draft.title.Wants(priority)) OfferText(draft.title, ToPlainText(AtomText(element)), priority);
+      if (draft.title.Wants(priority))
+        OfferText(draft.title, ToPlainText(AtomText(element)), priority);
       break;
     case Field::kLink:
       if (draft.link.WantsLast(priority)) {
-        if (auto url = ResolveLink(base, ElementText(element))) draft.link.Set(std::move(*url), priority);
+        if (auto url = ResolveLink(base, ElementText(element)))
+          draft.link.Set(std::move(*url), priority);
       }
       break;
     case Field::kAtomLink:
@@ -185,14 +189,16 @@ void ReadField(const pugi::xml_node& element, FieldRule rule, const std::string&
       break;
     case Field::kGuid: {
       std::string guid(TrimView(ElementText(element)));
-      const bool permalink = !EqualsIgnoreCase(TrimView(element.attribute("isPermaLink").value()), "false");
+      const bool permalink =
+          !EqualsIgnoreCase(TrimView(element.attribute("isPermaLink").value()), "false");
       if (permalink && !draft.guid_link && IsHttpUrl(guid)) draft.guid_link = guid;
       OfferText(draft.id, std::move(guid), priority);
       break;
     }
     case Field::kPublished:
       if (draft.published.WantsLast(priority)) {
-        if (auto date = ReadDate(ElementText(element), context)) draft.published.Set(*date, priority);
+        if (auto date = ReadDate(ElementText(element), context))
+          draft.published.Set(*date, priority);
       }
       break;
     case Field::kUpdated:
@@ -201,7 +207,8 @@ void ReadField(const pugi::xml_node& element, FieldRule rule, const std::string&
       }
       break;
     case Field::kAuthor:
-      if (element.find_child([](const pugi::xml_node& n) { return n.type() == pugi::node_element; })) {
+      if (element.find_child(
+              [](const pugi::xml_node& n) { return n.type() == pugi::node_element; })) {
         AddAuthor(draft, ReadPerson(element, base, context));
       } else {
         AddAuthor(draft, ParseRssAuthor(ElementText(element)));
@@ -238,7 +245,8 @@ void ReadField(const pugi::xml_node& element, FieldRule rule, const std::string&
       }
       break;
     case Field::kAtomSummary:
-      if (priority < draft.summary.priority) OfferHtml(draft.summary, ToHtml(AtomText(element)), base, priority);
+      if (priority < draft.summary.priority)
+        OfferHtml(draft.summary, ToHtml(AtomText(element)), base, priority);
       break;
     case Field::kContent:
       if (priority < draft.content.priority) {
@@ -269,7 +277,8 @@ void ReadField(const pugi::xml_node& element, FieldRule rule, const std::string&
       if (!draft.thumbnail) draft.thumbnail = ResolveLink(base, element.attribute("url").value());
       break;
     case Field::kMediaGroup:
-      if (group_depth < kMaxGroupDepth) ReadChildren(element, base, context, draft, group_depth + 1);
+      if (group_depth < kMaxGroupDepth)
+        ReadChildren(element, base, context, draft, group_depth + 1);
       break;
     case Field::kComments:
       if (!draft.comments) draft.comments = ResolveLink(base, ElementText(element));
@@ -328,7 +337,8 @@ void ReadEntry(const pugi::xml_node& element, const std::string& base, ReadConte
   if (const char* href = element.attribute("HREF").value(); *href != '\0' && !draft.link.value) {
     draft.link.value = ResolveLink(base, href);
   }
-  if (const char* lastmod = element.attribute("LASTMOD").value(); *lastmod != '\0' && !draft.updated.value) {
+  if (const char* lastmod = element.attribute("LASTMOD").value();
+      *lastmod != '\0' && !draft.updated.value) {
     draft.updated.value = ReadDate(lastmod, context);
   }
   entry.id = std::move(draft.id.value);

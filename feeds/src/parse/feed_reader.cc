@@ -63,9 +63,11 @@ std::optional<FeedFormat> DetectFormat(const pugi::xml_node& root) {
       const std::size_t colon = name.find(':');
       const std::string attr =
           colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(name.substr(0, colon));
-      const std::string_view ns = child.attribute(attr.c_str()) ? child.attribute(attr.c_str()).value()
-                                                               : root.attribute(attr.c_str()).value();
-      if (ns.find("netscape.com/rdf/simple/0.9") != std::string_view::npos) return FeedFormat::kRss09x;
+      const std::string_view ns = child.attribute(attr.c_str())
+                                      ? child.attribute(attr.c_str()).value()
+                                      : root.attribute(attr.c_str()).value();
+      if (ns.find("netscape.com/rdf/simple/0.9") != std::string_view::npos)
+        return FeedFormat::kRss09x;
       return FeedFormat::kRss10;
     }
     return FeedFormat::kRss10;
@@ -130,7 +132,8 @@ std::vector<int> ReadNumbers(const pugi::xml_node& element, int low, int high) {
 
 std::optional<long> ReadCount(std::string_view text) {
   text = TrimView(text);
-  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string_view::npos) {
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
   }
   return std::stol(std::string(text));
@@ -203,7 +206,8 @@ void ReadFeedField(const pugi::xml_node& element, FieldRule rule, const std::str
       break;
     case Field::kUpdated:
       if (draft.updated.Wants(priority)) {
-        if (auto date = ReadDate(ElementText(element), walk.context)) draft.updated.Set(*date, priority);
+        if (auto date = ReadDate(ElementText(element), walk.context))
+          draft.updated.Set(*date, priority);
       }
       break;
     case Field::kDescription:
@@ -350,7 +354,8 @@ bool ReadXmlFeed(const pugi::xml_document& document, const ParseOptions& options
   Walk walk;
   walk.result = &result;
   walk.sink = sink;
-  if (sink == nullptr) result.feed.entries.reserve(std::min(CountEntries(root), kMaxReservedEntries));
+  if (sink == nullptr)
+    result.feed.entries.reserve(std::min(CountEntries(root), kMaxReservedEntries));
   walk.context.warnings = &result.warnings;
   walk.context.format = *format;
   walk.context.where = "feed";
@@ -389,7 +394,8 @@ bool ReadXmlFeed(const pugi::xml_document& document, const ParseOptions& options
   feed.feed_url = std::move(draft.feed_url);
   feed.hub = std::move(draft.hub);
   if (!feed.hints.ttl && walk.sy_period) {
-    feed.hints.ttl = std::chrono::duration_cast<std::chrono::seconds>(*walk.sy_period) / walk.sy_frequency;
+    feed.hints.ttl =
+        std::chrono::duration_cast<std::chrono::seconds>(*walk.sy_period) / walk.sy_frequency;
   }
   return true;
 }

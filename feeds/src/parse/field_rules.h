@@ -17,20 +17,20 @@ enum class Field : std::uint8_t {
   kChannel,
   kItem,
   // Shared by feed and entry
-  kTitle,        // RSS-style text (HTML when it looks like HTML)
-  kAtomTitle,    // Atom text construct
-  kLink,         // RSS <link> text
-  kAtomLink,     // Atom <link rel href>
-  kId,           // guid / atom:id (text)
-  kGuid,         // RSS guid (isPermaLink)
+  kTitle,      // RSS-style text (HTML when it looks like HTML)
+  kAtomTitle,  // Atom text construct
+  kLink,       // RSS <link> text
+  kAtomLink,   // Atom <link rel href>
+  kId,         // guid / atom:id (text)
+  kGuid,       // RSS guid (isPermaLink)
   kPublished,
   kUpdated,
-  kAuthor,       // text: "email (Name)" or a name
-  kPerson,       // Atom person construct (name/email/uri)
-  kCategory,     // text
-  kAtomCategory, // term / label attributes
+  kAuthor,        // text: "email (Name)" or a name
+  kPerson,        // Atom person construct (name/email/uri)
+  kCategory,      // text
+  kAtomCategory,  // term / label attributes
   kItunesCategory,
-  kKeywords,     // comma-separated
+  kKeywords,  // comma-separated
   // Entry only
   kSummary,      // RSS description: HTML
   kAtomSummary,  // Atom text construct
@@ -39,9 +39,9 @@ enum class Field : std::uint8_t {
   kXhtmlBody,    // xhtml:body: inline markup
   kEnclosure,
   kThumbnail,
-  kMediaGroup,   // media:group / media:content: read their children too
+  kMediaGroup,  // media:group / media:content: read their children too
   kComments,
-  kSource,       // RSS <source url>, Atom <source>
+  kSource,  // RSS <source url>, Atom <source>
   // Feed only
   kDescription,  // RSS description / itunes:summary: plain text
   kAtomSubtitle,

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstddef>
-
 #include <nlohmann/json.hpp>
 
 #include "parse/categories.h"
@@ -91,7 +90,8 @@ Entry ReadItem(const Json& item, const std::string& base, ReadContext& context) 
     }
     entry.categories = categories.Take();
   }
-  if (auto attachments = item.find("attachments"); attachments != item.end() && attachments->is_array()) {
+  if (auto attachments = item.find("attachments");
+      attachments != item.end() && attachments->is_array()) {
     for (const Json& attachment : *attachments) {
       if (!attachment.is_object()) continue;
       auto url = Url(attachment, "url", base);
@@ -118,8 +118,7 @@ bool LooksLikeJson(std::string_view document) {
 }
 
 bool ReadJsonFeed(std::string_view utf8, const ParseOptions& options, const EntrySink* sink,
-                  ParseResult& result,
-                  std::string& error) {
+                  ParseResult& result, std::string& error) {
   const Json doc = Json::parse(utf8.begin(), utf8.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     error = "not a feed: invalid JSON";

@@ -46,11 +46,11 @@ struct PrefixEntry {
 };
 
 constexpr PrefixEntry kPrefixes[] = {
-    {"dc", Ns::kDc},           {"dcterms", Ns::kDcTerms}, {"content", Ns::kContent},
-    {"media", Ns::kMedia},     {"itunes", Ns::kItunes},   {"slash", Ns::kSlash},
-    {"wfw", Ns::kWfw},         {"sy", Ns::kSy},           {"atom", Ns::kAtom},
-    {"atom10", Ns::kAtom},     {"xhtml", Ns::kXhtml},     {"georss", Ns::kGeoRss},
-    {"rdf", Ns::kRdf},         {"xml", Ns::kXml},
+    {"dc", Ns::kDc},       {"dcterms", Ns::kDcTerms}, {"content", Ns::kContent},
+    {"media", Ns::kMedia}, {"itunes", Ns::kItunes},   {"slash", Ns::kSlash},
+    {"wfw", Ns::kWfw},     {"sy", Ns::kSy},           {"atom", Ns::kAtom},
+    {"atom10", Ns::kAtom}, {"xhtml", Ns::kXhtml},     {"georss", Ns::kGeoRss},
+    {"rdf", Ns::kRdf},     {"xml", Ns::kXml},
 };
 
 }  // namespace

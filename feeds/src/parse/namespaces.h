@@ -4,20 +4,19 @@
 
 #include <cstdint>
 #include <optional>
+#include <pugixml.hpp>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include <pugixml.hpp>
-
 namespace feedd::feeds::parse {
 
 enum class Ns : std::uint8_t {
-  kNone,     // no namespace: RSS 0.9x/2.0 core elements
-  kRss,      // RSS 1.0 (purl.org/rss/1.0/) and RSS 0.90 (my.netscape.com/rdf/simple/0.9/)
+  kNone,  // no namespace: RSS 0.9x/2.0 core elements
+  kRss,   // RSS 1.0 (purl.org/rss/1.0/) and RSS 0.90 (my.netscape.com/rdf/simple/0.9/)
   kRdf,
-  kAtom,     // Atom 1.0 and 0.3 (the readers tell them apart by the root)
-  kDc,       // Dublin Core elements
+  kAtom,  // Atom 1.0 and 0.3 (the readers tell them apart by the root)
+  kDc,    // Dublin Core elements
   kDcTerms,
   kContent,  // content:encoded
   kMedia,
@@ -27,7 +26,7 @@ enum class Ns : std::uint8_t {
   kSy,
   kXhtml,
   kGeoRss,
-  kXml,      // the xml: prefix
+  kXml,  // the xml: prefix
   kOther,
 };
 

@@ -1,10 +1,9 @@
 // ParseFeed: bytes to UTF-8, then JSON Feed or XML (RSS/Atom) by what the document is, not by
 // what it is called. Only "no feed at all" is an error; everything else is warnings.
-#include "feedd/feeds/parse.h"
-
 #include <exception>
 
 #include "feedd/feeds/discover.h"
+#include "feedd/feeds/parse.h"
 #include "parse/charset.h"
 #include "parse/json_feed.h"
 #include "parse/reader.h"
@@ -32,8 +31,8 @@ Result<ParseResult> ParseDecoded(std::string_view document, const ParseOptions& 
   if (!parse::ReadXmlFeed(tree->doc, options, sink, result, error)) {
     if (html) return Fail("not a feed: HTML page");
     if (!tree->well_formed && !tree->doc.document_element()) {
-      return Fail("not a feed: " + (result.warnings.empty() ? std::string("not XML")
-                                                            : result.warnings.back()));
+      return Fail("not a feed: " +
+                  (result.warnings.empty() ? std::string("not XML") : result.warnings.back()));
     }
     return Fail(error);
   }

@@ -3,10 +3,9 @@
 // the dump replaces it anyway rather than throw.
 #include "feedd/feeds/parsed_feed_json.h"
 
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "feedd/feeds/dates.h"
 
@@ -37,9 +36,10 @@ Json EntryObject(const Entry& entry) {
   }
   Json enclosures = Json::array();
   for (const Enclosure& enclosure : entry.enclosures) {
-    enclosures.push_back(Json{{"url", enclosure.url},
-                              {"type", OrNull(enclosure.type)},
-                              {"length", enclosure.length ? Json(*enclosure.length) : Json(nullptr)}});
+    enclosures.push_back(
+        Json{{"url", enclosure.url},
+             {"type", OrNull(enclosure.type)},
+             {"length", enclosure.length ? Json(*enclosure.length) : Json(nullptr)}});
   }
   return Json{{"id", OrNull(entry.id)},
               {"title", OrNull(entry.title)},

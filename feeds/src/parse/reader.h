@@ -4,11 +4,10 @@
 
 #include <climits>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <pugixml.hpp>
 
 #include "feedd/feeds/model.h"
 #include "feedd/feeds/parse.h"
@@ -59,8 +58,8 @@ std::optional<Timestamp> ReadDate(std::string_view text, ReadContext& context);
 
 // Reads one <item> or <entry> into `entry`; `base` is the base URL in effect inside it
 // (its own xml:base applied).
-void ReadEntry(const pugi::xml_node& element, const std::string& base,
-               ReadContext& context, Entry& entry);
+void ReadEntry(const pugi::xml_node& element, const std::string& base, ReadContext& context,
+               Entry& entry);
 
 // Splits an RSS author ("jo@example.org (Jo Bloggs)") into name and email.
 Author ParseRssAuthor(std::string_view text);

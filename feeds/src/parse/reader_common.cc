@@ -36,8 +36,8 @@ const std::string& ElementBase(const pugi::xml_node& element, const std::string&
   if (!attr) return parent;
   const std::string_view value = TrimView(attr.value());
   if (value.empty()) return parent;
-  auto resolved = parent.empty() ? std::optional<std::string>(std::string(value))
-                                 : ResolveUrl(parent, value);
+  auto resolved =
+      parent.empty() ? std::optional<std::string>(std::string(value)) : ResolveUrl(parent, value);
   if (!resolved) return parent;
   storage = std::move(*resolved);
   return storage;

@@ -17,9 +17,9 @@ bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= '
 // Elements that do not separate words when markup is removed.
 bool IsInlineElement(std::string_view name) {
   static constexpr std::array<std::string_view, 31> kInline = {
-      "a",    "abbr", "acronym", "b",     "bdi",  "bdo",    "big",  "cite",   "code", "del", "dfn",
-      "em",   "font", "i",       "ins",   "kbd",  "mark",   "q",    "s",      "samp", "small",
-      "span", "strike", "strong", "sub",  "sup",  "tt",     "u",    "var",    "wbr",  "time"};
+      "a",      "abbr",   "acronym", "b",   "bdi", "bdo",  "big", "cite", "code", "del",   "dfn",
+      "em",     "font",   "i",       "ins", "kbd", "mark", "q",   "s",    "samp", "small", "span",
+      "strike", "strong", "sub",     "sup", "tt",  "u",    "var", "wbr",  "time"};
   for (std::string_view inline_name : kInline) {
     if (EqualsIgnoreCase(name, inline_name)) return true;
   }
@@ -64,7 +64,9 @@ std::size_t ValidUtf8Length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsXmlSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::string_view TrimView(std::string_view text) {
   while (!text.empty() && IsXmlSpace(text.front())) text.remove_prefix(1);
@@ -106,8 +108,8 @@ std::string StripMarkup(std::string_view html) {
     }
     const bool closing = rest.size() > 1 && rest[1] == '/';
     const std::size_t name_start = closing ? 2 : 1;
-    if (rest.size() <= name_start || (!IsAsciiAlpha(rest[name_start]) && rest[name_start] != '!' &&
-                                      rest[name_start] != '?')) {
+    if (rest.size() <= name_start ||
+        (!IsAsciiAlpha(rest[name_start]) && rest[name_start] != '!' && rest[name_start] != '?')) {
       // A '<' that starts no tag is text.
       if (skip_depth == 0) text += '<';
       pos = lt + 1;
@@ -166,7 +168,8 @@ bool TextLooksLikeHtml(std::string_view text) {
     if (text[i] == '<') {
       if (i + 2 < text.size() && text[i + 1] == '/' && IsAsciiAlpha(text[i + 2])) {
         std::size_t k = i + 2;
-        while (k < text.size() && (IsAsciiAlpha(text[k]) || (text[k] >= '0' && text[k] <= '9'))) ++k;
+        while (k < text.size() && (IsAsciiAlpha(text[k]) || (text[k] >= '0' && text[k] <= '9')))
+          ++k;
         if (k < text.size() && text[k] == '>') return true;
       }
       continue;
@@ -174,8 +177,8 @@ bool TextLooksLikeHtml(std::string_view text) {
     std::size_t k = i + 1;
     if (k < text.size() && text[k] == '#') ++k;
     const std::size_t word_start = k;
-    while (k < text.size() && (IsAsciiAlpha(text[k]) || (text[k] >= '0' && text[k] <= '9') ||
-                               text[k] == '_')) {
+    while (k < text.size() &&
+           (IsAsciiAlpha(text[k]) || (text[k] >= '0' && text[k] <= '9') || text[k] == '_')) {
       ++k;
     }
     if (k > word_start && k < text.size() && text[k] == ';') return true;

@@ -82,8 +82,7 @@ void AppendDescendantText(const pugi::xml_node& element, std::string& out, TextI
 
 }  // namespace
 
-void SerialiseChildren(const pugi::xml_node& element, std::string& out, int depth,
-                       TextIs text_is) {
+void SerialiseChildren(const pugi::xml_node& element, std::string& out, int depth, TextIs text_is) {
   for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
     switch (child.type()) {
       case pugi::node_pcdata:
@@ -140,7 +139,8 @@ std::string ElementText(const pugi::xml_node& element) {
     SerialiseChildren(element, out);
   } else {
     for (pugi::xml_node child = first; child; child = child.next_sibling()) {
-      if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) out += child.value();
+      if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
+        out += child.value();
     }
   }
   RepairDoubleEncodedUtf8(out);
@@ -191,7 +191,8 @@ TextValue AtomText(const pugi::xml_node& element) {
                            !EqualsIgnoreCase(type.substr(0, 5), "text/") &&
                            type.find("xml") == std::string_view::npos;
   if (EqualsIgnoreCase(mode, "base64") || binary_type) value = DecodeBase64(value);
-  const bool html = html_type || (type.empty() && EqualsIgnoreCase(mode, "escaped") && TextLooksLikeHtml(value));
+  const bool html =
+      html_type || (type.empty() && EqualsIgnoreCase(mode, "escaped") && TextLooksLikeHtml(value));
   return {std::move(value), html ? TextKind::kHtml : TextKind::kPlain};
 }
 

@@ -2,10 +2,9 @@
 // HTML, inline XHTML (serialised back to markup), Atom text constructs and Atom 0.3 modes.
 #pragma once
 
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
-
-#include <pugixml.hpp>
 
 namespace feedd::feeds::parse {
 

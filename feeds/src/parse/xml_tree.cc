@@ -102,8 +102,8 @@ std::unique_ptr<XmlTree> LoadXml(std::string_view utf8, std::vector<std::string>
   pugi::xml_parse_result result = ParseInPlace(*tree);
   if (result) return tree;
   std::string pristine(text);
-  warnings.push_back(std::string("not well-formed XML at offset ") +
-                     std::to_string(result.offset) + ": " + result.description());
+  warnings.push_back(std::string("not well-formed XML at offset ") + std::to_string(result.offset) +
+                     ": " + result.description());
   tree->well_formed = false;
   // Progress is measured in offsets of the text as it was before any repair.
   std::ptrdiff_t total_shift = 0;

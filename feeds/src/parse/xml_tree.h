@@ -4,11 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <pugixml.hpp>
 
 #include "parse/document_buffer.h"
 

@@ -2,12 +2,12 @@
 // (clamped to four-digit years) and plain text is the sanitiser's HtmlToText.
 #include "render/render_text.h"
 
-#include "feedd/feeds/dates.h"
-#include "feedd/feeds/sanitize.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+
+#include "feedd/feeds/dates.h"
+#include "feedd/feeds/sanitize.h"
 
 namespace feedd::feeds::render_internal {
 namespace {

@@ -1,6 +1,7 @@
 // Entry rows <-> the model for the PostgreSQL store: reading a StoredEntry from the columns
 // of kPgEntryColumns (the JSON list columns through entry_json.h, shared with SQLite).
 #include <charconv>
+
 #include "../entry_json.h"
 #include "pg_store_impl.h"
 

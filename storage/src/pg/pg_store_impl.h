@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "../entry_json.h"
 #include "feedd/storage/fingerprint.h"
 #include "feedd/storage/pg_store.h"
 #include "feedd/storage/store.h"
-#include "../entry_json.h"
 #include "pg_connection.h"
 
 namespace feedd::storage {
@@ -99,7 +99,6 @@ inline constexpr std::string_view kPgEntryColumns =
     "e.fetched";
 inline constexpr int kPgEntryColumnCount = 17;
 StoredEntry ReadPgEntry(const PgRows& rows, int row);
-
 
 // Parses "{1,2,3}" (a bigint[] in text form).
 std::vector<std::int64_t> ParsePgIntArray(std::string_view text);

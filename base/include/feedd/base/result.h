@@ -40,7 +40,8 @@ class [[nodiscard]] Result {
                                         !std::is_same_v<std::decay_t<U>, Result> &&
                                         !std::is_same_v<std::decay_t<U>, Unexpected>>>
   Result(U&& value) : state_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
-  Result(Unexpected failure) : state_(std::in_place_index<1>, std::move(failure).take()) {}  // NOLINT
+  Result(Unexpected failure)
+      : state_(std::in_place_index<1>, std::move(failure).take()) {}  // NOLINT
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -89,8 +90,8 @@ class [[nodiscard]] Result<void> {
   explicit operator bool() const { return has_value(); }
   void value() const {
     if (failed_) {
-      std::cerr << "feedd: invariant broken: Result<void>::value() on an error: "
-                << error_.message << '\n';
+      std::cerr << "feedd: invariant broken: Result<void>::value() on an error: " << error_.message
+                << '\n';
       std::abort();
     }
   }

@@ -16,9 +16,9 @@
 namespace feedd::config {
 
 struct StorageConfig {
-  std::filesystem::path path = "var/feedd.db";  // SQLite; resolved against the config folder
-  std::string url;                              // postgresql://... (instead of path)
-  int keep_entries = 0;                         // retention: newest entries kept per feed, 0: all
+  std::filesystem::path path = "var/feedd.db";   // SQLite; resolved against the config folder
+  std::string url;                               // postgresql://... (instead of path)
+  int keep_entries = 0;                          // retention: newest entries kept per feed, 0: all
   std::optional<std::chrono::seconds> keep_age;  // retention: entries older than this go
   // Work sharing (PostgreSQL only): this instance's id in leases ("" derives
   // hostname:pid:random) and how long a claimed feed stays leased without a renewal.

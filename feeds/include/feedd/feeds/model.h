@@ -57,8 +57,8 @@ struct Entry {
   std::optional<Timestamp> published;
   std::optional<Timestamp> updated;
   std::vector<Author> authors;
-  std::optional<std::string> summary;  // sanitised HTML
-  std::optional<std::string> content;  // sanitised HTML
+  std::optional<std::string> summary;   // sanitised HTML
+  std::optional<std::string> content;   // sanitised HTML
   std::vector<std::string> categories;  // document order, no duplicates
   std::vector<Enclosure> enclosures;
   std::optional<std::string> thumbnail;

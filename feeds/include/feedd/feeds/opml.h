@@ -14,9 +14,9 @@
 namespace feedd::feeds {
 
 struct OpmlFeed {
-  std::string url;    // xmlUrl, verbatim (trimmed)
-  std::string title;  // title, else text; "" when none or equal to the URL
-  std::string site_url;  // htmlUrl
+  std::string url;                // xmlUrl, verbatim (trimmed)
+  std::string title;              // title, else text; "" when none or equal to the URL
+  std::string site_url;           // htmlUrl
   std::vector<std::string> tags;  // enclosing folders (outermost first), then categories
 };
 

@@ -16,8 +16,8 @@ namespace feedd::feeds {
 // Where an item came from: the subscribed feed that carried it.
 struct ItemOrigin {
   std::string feed_title;
-  std::string feed_url;                  // the URL feedd fetches
-  std::optional<std::string> site_link;  // the feed's home page
+  std::string feed_url;                   // the URL feedd fetches
+  std::optional<std::string> site_link;   // the feed's home page
   std::optional<std::string> entry_link;  // the item's link in that feed
 };
 
@@ -31,15 +31,15 @@ struct OutputItem {
 };
 
 struct OutputDocument {
-  std::string name;   // output name, [a-z0-9_-]+
+  std::string name;  // output name, [a-z0-9_-]+
   std::string title;
-  std::string id;     // stable feed id (e.g. a tag: URI)
+  std::string id;        // stable feed id (e.g. a tag: URI)
   std::string self_url;  // absolute URL of this document, when known (else "")
   std::string html_url;  // the human page for this output, when known
   std::string hub_url;   // WebSub hub, when configured
   std::optional<std::string> prev_archive_url;  // RFC 5005
   std::string current_url;  // RFC 5005: from an archive page, the subscription document ("")
-  bool is_archive = false;                      // RFC 5005 <fh:archive/>
+  bool is_archive = false;  // RFC 5005 <fh:archive/>
   Timestamp updated;
   std::vector<OutputItem> items;  // in the order to publish (newest first)
 };
