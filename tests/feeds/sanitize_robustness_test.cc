@@ -64,6 +64,21 @@ TEST_CASE("A 100,000-deep nesting completes with bounded depth") {
   }
 }
 
+TEST_CASE("A document whose parse outgrows gumbo's arena is sanitised whole") {
+  // Each paragraph costs gumbo a few hundred bytes of nodes, vectors and buffers: 200,000 of
+  // them pass the arena's 64 MiB, after which blocks come from the heap one by one.
+  std::string html;
+  constexpr int kParagraphs = 200000;
+  for (int i = 0; i < kParagraphs; ++i) html += "<p class=x>word " + std::to_string(i) + "</p>";
+  const std::string out = SanitizeHtml(html, SanitizeOptions{});
+  std::size_t paragraphs = 0;
+  for (auto at = out.find("<p>"); at != std::string::npos; at = out.find("<p>", at + 3)) {
+    ++paragraphs;
+  }
+  CHECK(paragraphs == kParagraphs);
+  CHECK(out.rfind("<p>word 199999</p>") == out.size() - 18);
+}
+
 TEST_CASE("Reopened formatting elements cannot multiply without bound") {
   std::string html;
   for (int i = 0; i < 5000; ++i) html += "<p><b id=\"" + std::to_string(i) + "\">x";

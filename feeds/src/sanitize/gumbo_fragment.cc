@@ -194,20 +194,36 @@ std::string LimitNesting(std::string_view html, int max_depth) {
   return out;
 }
 
-void GumboFragment::Deleter::operator()(GumboOutput* output) const {
-  gumbo_destroy_output(&kGumboDefaultOptions, output);
+namespace {
+
+GumboOptions ArenaOptions(GumboArena& arena) {
+  GumboOptions options = kGumboDefaultOptions;
+  // gumbo 0.10.1 leaves the document node's doc_type_quirks_mode unset in fragment mode (only
+  // the "initial" insertion mode writes it) and reads it at a <table> start tag, so the tree
+  // for `<p>x<table>` depended on heap garbage. The arena's memory is zeroed, which makes it
+  // GUMBO_DOCTYPE_NO_QUIRKS, what the fragment algorithm prescribes.
+  options.allocator = &GumboArena::AllocateCallback;
+  options.deallocator = &GumboArena::DeallocateCallback;
+  options.userdata = &arena;
+  return options;
 }
 
-GumboFragment::GumboFragment(std::string_view html) : text_(LimitNesting(html, kMaxDepth)) {
-  GumboOptions options = kGumboDefaultOptions;
+}  // namespace
+
+void GumboFragment::Deleter::operator()(GumboOutput* output) const {
+  // Arena memory goes with the arena; only heap fallback blocks need gumbo's walk.
+  if (arena != nullptr && arena->HasHeapBlocks()) {
+    const GumboOptions options = ArenaOptions(*arena);
+    gumbo_destroy_output(&options, output);
+  }
+}
+
+GumboFragment::GumboFragment(std::string_view html)
+    : text_(LimitNesting(html, kMaxDepth)), output_(nullptr, Deleter{&arena_}) {
+  GumboOptions options = ArenaOptions(arena_);
   options.fragment_context = GUMBO_TAG_DIV;
   options.fragment_namespace = GUMBO_NAMESPACE_HTML;
   options.max_errors = 0;
-  // gumbo 0.10.1 leaves the document node's doc_type_quirks_mode unset in fragment mode (only
-  // the "initial" insertion mode writes it) and reads it at a <table> start tag, so the tree
-  // for `<p>x<table>` depended on heap garbage. Zeroed memory makes it GUMBO_DOCTYPE_NO_QUIRKS,
-  // what the fragment algorithm prescribes. Freed by the default deallocator (free).
-  options.allocator = [](void*, std::size_t size) { return std::calloc(1, size); };
   output_.reset(gumbo_parse_with_options(&options, text_.data(), text_.size()));
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "sanitize/gumbo_arena.h"
+
 namespace feedd::feeds::sanitize {
 
 // Elements deeper than this are unwrapped (their content kept, flattened). Also the depth
@@ -42,9 +44,11 @@ class GumboFragment {
 
  private:
   struct Deleter {
+    GumboArena* arena = nullptr;
     void operator()(GumboOutput* output) const;
   };
   std::string text_;  // gumbo's nodes point into it: must outlive output_
+  GumboArena arena_;  // holds the tree: must outlive output_
   std::unique_ptr<GumboOutput, Deleter> output_;
 };
 
