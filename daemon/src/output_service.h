@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -131,6 +132,10 @@ class OutputService {
   std::map<std::pair<std::string, OutputFormat>, std::string> seen_etags_;  // for WebSub
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;
+  // How long the last WriteFiles pass took: the next one waits a multiple of it, so a stream
+  // of ingests (a cold cycle of thousands of feeds) spends a bounded share of the CPU on
+  // rewriting outputs that are replaced a moment later.
+  std::chrono::steady_clock::duration last_write_took_{};
   bool writing_ = false;
   bool rewrite_pending_ = false;
   WebSubPublisher websub_;  // last: its thread stops first

@@ -79,6 +79,7 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
     co_return;
   }
   writing_ = true;
+  const auto started = std::chrono::steady_clock::now();
   do {
     rewrite_pending_ = false;
     const auto dir = settings_.public_dir;
@@ -139,6 +140,7 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
     }
   } while (rewrite_pending_);
   writing_ = false;
+  last_write_took_ = std::chrono::steady_clock::now() - started;
 }
 
 }  // namespace feedd::daemon
