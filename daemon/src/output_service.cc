@@ -153,10 +153,10 @@ void OutputService::Invalidate() {
 void OutputService::ScheduleWrite() {
   if ((settings_.public_dir.empty() && settings_.websub_hub.empty()) || write_scheduled_) return;
   write_scheduled_ = true;
-  // Coalesce a burst of ingests into one rewrite, and keep rewrites to about a tenth of the
+  // Coalesce a burst of ingests into one rewrite, and keep rewrites to about a sixth of the
   // time (a pass over many outputs with archive pages can take a second of CPU).
   const auto delay = std::clamp<std::chrono::steady_clock::duration>(
-      last_write_took_ * 10, std::chrono::seconds(1), std::chrono::seconds(30));
+      last_write_took_ * 5, std::chrono::seconds(1), std::chrono::seconds(10));
   write_timer_.expires_after(delay);
   write_timer_.async_wait([this](boost::system::error_code error) {
     write_scheduled_ = false;
