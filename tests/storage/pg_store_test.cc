@@ -31,10 +31,10 @@ TEST_CASE("PostgreSQL: a database from a newer feedd is refused with both versio
     auto store = OpenPgStore(TestPgUrl(), mode);
     REQUIRE_FALSE(store);
     CHECK(store.error().message.find(": database schema version 7 is newer than this feedd "
-                                     "supports (2)") != std::string::npos);
+                                     "supports (3)") != std::string::npos);
     CHECK(store.error().message.rfind("open postgresql://", 0) == 0);
   }
-  Psql("UPDATE feedd_schema SET version = 2");
+  Psql("UPDATE feedd_schema SET version = 3");
   CHECK(OpenPgStore(TestPgUrl(), OpenMode::kReadWrite));
 }
 
@@ -42,12 +42,31 @@ TEST_CASE("PostgreSQL: a read-only connection refuses an unmigrated database" * 
   REQUIRE(DropPgSchemaForTests(TestPgUrl()));
   auto reader = OpenPgStore(TestPgUrl(), OpenMode::kReadOnly);
   REQUIRE_FALSE(reader);
-  CHECK(reader.error().message.find("schema version 0 is older than this feedd needs (2)") !=
+  CHECK(reader.error().message.find("schema version 0 is older than this feedd needs (3)") !=
         std::string::npos);
   auto wrong = OpenPgStore("postgresql://nobody@%2Fnonexistent-feedd/none", OpenMode::kReadWrite);
   REQUIRE_FALSE(wrong);
   CHECK(wrong.error().message.rfind("open postgresql://nobody@%2Fnonexistent-feedd/none: ", 0) ==
         0);
+}
+
+TEST_CASE("PostgreSQL: a version 2 database gets feeds.entry_count filled from its entries" *
+          PostgresOnly()) {
+  {
+    auto store = FreshStore();
+    const FeedId feed = AddFeedOrDie(*store, "https://example.com/feed");
+    AddFeedOrDie(*store, "https://example.com/empty");
+    IngestOrDie(*store, feed,
+                MakeFeed({MakeEntry("a", "A", "https://example.com/a", At(100), "<p>a</p>"),
+                          MakeEntry("b", "B", "https://example.com/b", At(110), "<p>b</p>")}),
+                At(200));
+  }
+  Psql("ALTER TABLE feeds DROP COLUMN entry_count; UPDATE feedd_schema SET version = 2");
+  auto store = OpenPgOrDie();
+  const auto feeds = store->ListFeeds().value();
+  REQUIRE(feeds.size() == 2);
+  CHECK(feeds[0].entry_count == 2);
+  CHECK(feeds[1].entry_count == 0);
 }
 
 TEST_CASE("PostgreSQL: a reader sees what the writer commits, and cannot write" * PostgresOnly()) {

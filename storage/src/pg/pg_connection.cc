@@ -75,6 +75,15 @@ std::string PgParams::AddArray(const std::vector<std::string>& values) {
   return Add(literal + "}");
 }
 
+std::string PgParams::AddArray(const std::vector<std::optional<std::string>>& values) {
+  std::string literal = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal += ',';
+    literal += values[i] ? QuoteArrayElement(*values[i]) : std::string("NULL");
+  }
+  return Add(literal + "}");
+}
+
 std::vector<const char*> PgParams::Pointers() const {
   std::vector<const char*> pointers;
   pointers.reserve(values_.size());
@@ -138,15 +147,40 @@ Result<PgConnection> PgConnection::Open(const std::string& url) {
 }
 
 void PgConnection::ReconnectIfBroken() {
-  if (depth_ == 0 && PQstatus(conn_.get()) == CONNECTION_BAD) PQreset(conn_.get());
+  if (depth_ == 0 && PQstatus(conn_.get()) == CONNECTION_BAD) {
+    PQreset(conn_.get());
+    prepared_.clear();  // a new session: its statements are gone
+  }
 }
 
 Result<PgRows> PgConnection::Query(std::string_view sql, const PgParams& params) {
   ReconnectIfBroken();
   const std::string text(sql);
   const auto values = params.Pointers();
-  std::unique_ptr<PGresult, PgResultCloser> result(PQexecParams(
-      conn_.get(), text.c_str(), params.size(), nullptr, values.data(), nullptr, nullptr, 0));
+  return Finish(std::unique_ptr<PGresult, PgResultCloser>(PQexecParams(
+      conn_.get(), text.c_str(), params.size(), nullptr, values.data(), nullptr, nullptr, 0)));
+}
+
+Result<PgRows> PgConnection::QueryPrepared(std::string_view sql, const PgParams& params) {
+  ReconnectIfBroken();
+  std::string text(sql);
+  auto found = prepared_.find(text);
+  if (found == prepared_.end()) {
+    // Parameter types come from the casts in the text ($1::bigint), as with PQexecParams.
+    std::string name = "feedd_" + std::to_string(prepared_.size());
+    std::unique_ptr<PGresult, PgResultCloser> prepared(
+        PQprepare(conn_.get(), name.c_str(), text.c_str(), params.size(), nullptr));
+    if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+      return Fail(ResultError(prepared.get(), conn_.get()));
+    }
+    found = prepared_.emplace(std::move(text), std::move(name)).first;
+  }
+  const auto values = params.Pointers();
+  return Finish(std::unique_ptr<PGresult, PgResultCloser>(PQexecPrepared(
+      conn_.get(), found->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0)));
+}
+
+Result<PgRows> PgConnection::Finish(std::unique_ptr<PGresult, PgResultCloser> result) {
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     return Fail(ResultError(result.get(), conn_.get()));

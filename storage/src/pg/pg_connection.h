@@ -1,6 +1,7 @@
 // RAII over libpq: a connection, results read by row and column, parameters collected as
-// values (every statement is PQexecParams with bound parameters; SQL text never holds data),
-// and transactions that roll back unless committed (nested ones are savepoints).
+// values (every statement has bound parameters; SQL text never holds data; hot statements are
+// prepared once per connection), and transactions that roll back unless committed (nested
+// ones are savepoints).
 // Private to storage/: nothing outside this module sees libpq-fe.h.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "feedd/base/result.h"
@@ -43,6 +45,8 @@ class PgParams {
   // Array literals for "= ANY($n::bigint[])" / "$n::text[]".
   std::string AddArray(const std::vector<std::int64_t>& values);
   std::string AddArray(const std::vector<std::string>& values);
+  // An array whose nullopt elements are NULL ("$n::text[]", "$n::bigint[]" with numbers).
+  std::string AddArray(const std::vector<std::optional<std::string>>& values);
 
   int size() const { return static_cast<int>(values_.size()); }
   std::vector<const char*> Pointers() const;
@@ -91,6 +95,11 @@ class PgConnection {
 
   // One statement with bound parameters. Errors carry the server's message (one line).
   Result<PgRows> Query(std::string_view sql, const PgParams& params = {});
+  // As Query, for a statement run often: parsed and planned once per connection (prepared
+  // on first use, keyed by its text; the server may keep a generic plan), then only bound and
+  // executed. `sql` must be a fixed text, never assembled with a varying part: every distinct
+  // text stays prepared for the life of the session. A reconnect forgets them all.
+  Result<PgRows> QueryPrepared(std::string_view sql, const PgParams& params = {});
   // One or more statements without parameters (schema, transaction control).
   Result<void> Exec(std::string_view sql);
 
@@ -107,9 +116,12 @@ class PgConnection {
   // After the server went away, a fresh connection is tried before the next statement (only
   // between transactions: inside one the transaction is lost anyway).
   void ReconnectIfBroken();
+  // Turns a PQexec* result into rows or the server's error; counts rows written.
+  Result<PgRows> Finish(std::unique_ptr<PGresult, PgResultCloser> result);
 
   std::unique_ptr<PGconn, PgConnCloser> conn_;
   std::string name_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
   int depth_ = 0;  // open transactions (1: BEGIN, more: savepoints)
   std::int64_t rows_written_ = 0;
 };

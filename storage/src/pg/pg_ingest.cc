@@ -1,22 +1,21 @@
 // Ingest for PostgreSQL: the same rules as the SQLite store (ingest.cc) — entry keys and
-// content hashes from fingerprint.h, stories by canonical URL then SimHash — with fewer round
-// trips (the feed's stored keys and tombstones are read in one query each) and stories safe
-// across instances: the canonical URL is UNIQUE in the database and a story is claimed with
-// INSERT ... ON CONFLICT, so two instances ingesting one article at once share one story.
+// content hashes from fingerprint.h, stories by canonical URL then SimHash (pg_stories.cc) —
+// in few round trips: the feed's stored keys and tombstones are read in one query each, the
+// stories of all new entries in two, the new entries inserted in one statement, and the hot
+// statements are prepared once per connection.
 // New and changed entries get search = NULL: IndexPending fills it off the fetch path.
+#include <algorithm>
 #include <array>
 #include <map>
 #include <set>
 
 #include "feedd/feeds/url.h"
-#include "pg_store_impl.h"
+#include "pg_ingest_context.h"
 
 namespace feedd::storage {
 namespace {
 
-// As in ingest.cc: near-duplicate candidates are this recent; tombstones are refreshed at
-// most this often.
-constexpr std::chrono::seconds kSimHashWindow = std::chrono::hours(24 * 14);
+// As in ingest.cc: tombstones are refreshed at most this often.
 constexpr std::chrono::seconds kTombstoneRefresh = std::chrono::hours(24 * 30);
 
 std::int64_t AsSigned(std::uint64_t value) { return static_cast<std::int64_t>(value); }
@@ -39,41 +38,40 @@ const std::optional<std::string>& BodyHtml(const feeds::Entry& entry) {
 
 bool NonEmpty(const std::optional<std::string>& value) { return value && !value->empty(); }
 
-// The columns an insert and an update both write, in this order after their leading ones.
-void AddEntryFields(PgParams& params, const feeds::Entry& entry, std::uint64_t hash,
-                    const std::optional<EntryText>& text) {
-  params.Add(entry.id);
-  params.Add(entry.title);
-  params.Add(entry.link);
-  params.Add(entry.published);
-  params.Add(entry.updated);
-  params.Add(AuthorsJson(entry.authors));
-  params.Add(AuthorText(entry.authors));
-  params.Add(entry.summary);
-  params.Add(entry.content);
-  params.Add(text ? std::optional<std::string>(text->plain) : std::nullopt);
-  params.Add(CategoriesJson(entry.categories));
-  params.Add(EnclosuresJson(entry.enclosures));
-  params.Add(entry.thumbnail);
-  params.Add(entry.comments);
-  params.Add(entry.source_url);
-  params.Add(AsSigned(hash));
+// The columns an insert and an update both write, in this order after their leading ones,
+// as text (numbers in decimal) or NULL.
+constexpr std::size_t kEntryFieldCount = 16;
+using EntryFields = std::array<std::optional<std::string>, kEntryFieldCount>;
+
+std::optional<std::string> TimeText(const std::optional<Timestamp>& time) {
+  if (!time) return std::nullopt;
+  return std::to_string(time->time_since_epoch().count());
 }
 
+EntryFields EntryFieldValues(const feeds::Entry& entry, std::uint64_t hash,
+                             const std::optional<EntryText>& text) {
+  return EntryFields{entry.id,
+                     entry.title,
+                     entry.link,
+                     TimeText(entry.published),
+                     TimeText(entry.updated),
+                     AuthorsJson(entry.authors),
+                     AuthorText(entry.authors),
+                     entry.summary,
+                     entry.content,
+                     text ? std::optional<std::string>(text->plain) : std::nullopt,
+                     CategoriesJson(entry.categories),
+                     EnclosuresJson(entry.enclosures),
+                     entry.thumbnail,
+                     entry.comments,
+                     entry.source_url,
+                     std::to_string(AsSigned(hash))};
+}
+
+// New entries per INSERT: bounds one statement's size for feeds with thousands of entries.
+constexpr std::size_t kInsertBatch = 500;
+
 }  // namespace
-
-struct PgStore::PreparedEntry {
-  const feeds::Entry* entry = nullptr;
-  std::string key;
-  std::uint64_t hash = 0;
-  // The body's plain text and fingerprint, extracted once; nullopt: no body.
-  std::optional<EntryText> text;
-};
-
-struct PgStore::IngestContext {
-  FeedId feed_id = 0;
-  Timestamp fetched_at{};
-};
 
 Result<IngestStats> PgStore::Ingest(FeedId id, const feeds::Feed& feed, Timestamp fetched_at) {
   const std::string what = "ingest feed " + std::to_string(id);
@@ -82,7 +80,8 @@ Result<IngestStats> PgStore::Ingest(FeedId id, const feeds::Feed& feed, Timestam
 
   EntryKeyMode mode = EntryKeyMode::kId;
   {
-    auto rows = conn_.Query("SELECT entry_key_mode FROM feeds WHERE id = $1", Params(id));
+    auto rows =
+        conn_.QueryPrepared("SELECT entry_key_mode FROM feeds WHERE id = $1::bigint", Params(id));
     if (!rows) return PgFailAs(what, rows.error());
     if (rows->empty()) return Fail(what + ": no such feed");
     if (rows->Text(0, 0) == "link") mode = EntryKeyMode::kLink;
@@ -93,8 +92,8 @@ Result<IngestStats> PgStore::Ingest(FeedId id, const feeds::Feed& feed, Timestam
 
   {
     // Written only when they differ, so an unchanged fetch stays write-free.
-    auto updated = conn_.Query(
-        "UPDATE feeds SET feed_title = $2::text, site_link = $3::text WHERE id = $1 "
+    auto updated = conn_.QueryPrepared(
+        "UPDATE feeds SET feed_title = $2::text, site_link = $3::text WHERE id = $1::bigint "
         "AND (feed_title IS DISTINCT FROM $2::text OR site_link IS DISTINCT FROM $3::text)",
         Params(id, feed.title, feed.link));
     if (!updated) return PgFailAs(what, updated.error());
@@ -134,27 +133,28 @@ Result<IngestStats> PgStore::Ingest(FeedId id, const feeds::Feed& feed, Timestam
   std::set<std::string> buried;
   {
     PgParams params = Params(id);
-    const std::string array = params.AddArray(keys);
-    auto rows = conn_.Query(
-        "SELECT entry_key, id, content_hash FROM entries WHERE feed_id = $1 "
-        "AND entry_key = ANY(" +
-            array + "::text[])",
+    params.AddArray(keys);
+    auto rows = conn_.QueryPrepared(
+        "SELECT entry_key, id, content_hash FROM entries WHERE feed_id = $1::bigint "
+        "AND entry_key = ANY($2::text[])",
         params);
     if (!rows) return PgFailAs(what, rows.error());
     for (int r = 0; r < rows->size(); ++r) {
       stored[rows->Text(r, 0)] = {rows->Int(r, 1), rows->Int(r, 2)};
     }
-    auto tombstones = conn_.Query(
-        "SELECT entry_key FROM entry_tombstones WHERE feed_id = $1 "
-        "AND entry_key = ANY(" +
-            array + "::text[])",
+    auto tombstones = conn_.QueryPrepared(
+        "SELECT entry_key FROM entry_tombstones WHERE feed_id = $1::bigint "
+        "AND entry_key = ANY($2::text[])",
         params);
     if (!tombstones) return PgFailAs(what, tombstones.error());
     for (int r = 0; r < tombstones->size(); ++r) buried.insert(tombstones->Text(r, 0));
   }
 
-  IngestContext context{id, fetched_at};
+  IngestContext context;
+  context.feed_id = id;
+  context.fetched_at = fetched_at;
   std::vector<std::string> refreshed;
+  std::vector<const PreparedEntry*> fresh;
   for (auto& entry : prepared) {
     if (const auto found = stored.find(entry.key); found != stored.end()) {
       if (found->second.second == AsSigned(entry.hash)) {
@@ -175,16 +175,35 @@ Result<IngestStats> PgStore::Ingest(FeedId id, const feeds::Feed& feed, Timestam
       continue;
     }
     if (const auto& body = BodyHtml(*entry.entry)) entry.text = ExtractEntryText(*body);
-    if (auto done = InsertEntry(context, entry); !done) return PgFailAs(what, done.error());
-    ++stats.inserted;
+    const auto& origin =
+        NonEmpty(entry.entry->source_url) ? entry.entry->source_url : entry.entry->link;
+    if (NonEmpty(origin)) entry.canonical = feeds::CanonicalUrl(*origin);
+    fresh.push_back(&entry);
+  }
+  if (!fresh.empty()) {
+    if (auto read = PrefetchStories(context, fresh); !read) return PgFailAs(what, read.error());
+    std::vector<StoryId> stories;
+    for (const PreparedEntry* entry : fresh) {
+      auto story = AssignStory(context, *entry);
+      if (!story) return PgFailAs(what, story.error());
+      context.own_stories.insert(*story);
+      stories.push_back(*story);
+    }
+    if (auto done = InsertEntries(context, fresh, stories); !done) {
+      return PgFailAs(what, done.error());
+    }
+    stats.inserted += static_cast<int>(fresh.size());
+    auto counted = conn_.QueryPrepared(
+        "UPDATE feeds SET entry_count = entry_count + $2::bigint WHERE id = $1::bigint",
+        Params(id, static_cast<std::int64_t>(fresh.size())));
+    if (!counted) return PgFailAs(what, counted.error());
   }
   if (!refreshed.empty()) {
     PgParams params = Params(id, fetched_at, fetched_at - kTombstoneRefresh);
-    const std::string array = params.AddArray(refreshed);
-    auto done = conn_.Query(
+    params.AddArray(refreshed);
+    auto done = conn_.QueryPrepared(
         "UPDATE entry_tombstones SET last_seen = $2::bigint WHERE feed_id = "
-        "$1::bigint AND last_seen < $3::bigint AND entry_key = ANY(" +
-            array + "::text[])",
+        "$1::bigint AND last_seen < $3::bigint AND entry_key = ANY($4::text[])",
         params);
     if (!done) return PgFailAs(what, done.error());
   }
@@ -242,123 +261,50 @@ Result<EntryKeyMode> PgStore::DetectKeyMode(FeedId id, EntryKeyMode current,
   return EntryKeyMode::kLink;
 }
 
-// The story of the canonical URL, when this copy may join it: the feed has no copy of it yet
-// (feeds pointing every entry at their home page) and the first copy's title names the same
-// article (SimilarTitles: a landing page or ad link shared by unrelated entries). nullopt:
-// no such story, or this copy may not join it (then `url_taken` is set).
-Result<std::optional<StoryId>> PgStore::FindUrlStory(const std::string& canonical,
-                                                     const IngestContext& context,
-                                                     const feeds::Entry& entry, bool& url_taken) {
-  auto rows = conn_.Query(
-      "SELECT s.id, EXISTS (SELECT 1 FROM entries x WHERE x.story_id = s.id AND x.feed_id = "
-      "$2::bigint), (SELECT y.title FROM entries y WHERE y.story_id = s.id ORDER BY y.id "
-      "LIMIT 1) FROM stories s WHERE s.canonical_url = $1::text",
-      Params(canonical, context.feed_id));
-  if (!rows) return Unexpected(rows.error());
-  url_taken = false;
-  if (rows->empty()) return std::optional<StoryId>();
-  const bool same_feed = rows->Bool(0, 1);
-  const auto title = rows->OptionalText(0, 2);
-  if (!same_feed && (!title || !entry.title || SimilarTitles(*title, *entry.title))) {
-    return std::optional<StoryId>(rows->Int(0, 0));
-  }
-  url_taken = true;
-  return std::optional<StoryId>();
-}
-
-Result<StoryId> PgStore::AssignStory(IngestContext& context, const PreparedEntry& prepared) {
-  const feeds::Entry& entry = *prepared.entry;
-  const auto& origin = NonEmpty(entry.source_url) ? entry.source_url : entry.link;
-  std::optional<std::string> canonical;
-  if (NonEmpty(origin)) canonical = feeds::CanonicalUrl(*origin);
-  if (canonical) {
-    bool url_taken = false;
-    auto found = FindUrlStory(*canonical, context, entry, url_taken);
-    if (!found) return Unexpected(found.error());
-    if (*found) return **found;
-    // A story of its own, without the taken URL; the prose may still match by SimHash.
-    if (url_taken) canonical.reset();
-  }
-
-  std::optional<std::uint64_t> simhash;
-  if (prepared.text && prepared.text->fingerprint.words >= kMinSimHashWords) {
-    simhash = prepared.text->fingerprint.simhash;
-  }
-  std::array<std::optional<std::int64_t>, 4> bands;
-  if (simhash) {
-    for (std::size_t band = 0; band < bands.size(); ++band) {
-      bands[band] = static_cast<std::int64_t>((*simhash >> (16 * band)) & 0xffff);
+Result<void> PgStore::InsertEntries(const IngestContext& context,
+                                    const std::vector<const PreparedEntry*>& fresh,
+                                    const std::vector<StoryId>& stories) {
+  // Column arrays unnested in order (WITH ORDINALITY): ids rise in the order given, oldest
+  // first, as one INSERT per entry gave them.
+  for (std::size_t first = 0; first < fresh.size(); first += kInsertBatch) {
+    const std::size_t last = std::min(fresh.size(), first + kInsertBatch);
+    std::vector<std::optional<std::string>> keys;
+    std::vector<std::optional<std::string>> story_ids;
+    std::array<std::vector<std::optional<std::string>>, kEntryFieldCount> columns;
+    for (std::size_t i = first; i < last; ++i) {
+      const PreparedEntry& entry = *fresh[i];
+      keys.emplace_back(entry.key);
+      story_ids.emplace_back(std::to_string(stories[i]));
+      auto fields = EntryFieldValues(*entry.entry, entry.hash, entry.text);
+      for (std::size_t c = 0; c < kEntryFieldCount; ++c) columns[c].push_back(std::move(fields[c]));
     }
-    auto rows = conn_.Query(
-        "SELECT s.id, s.simhash FROM stories s "
-        "WHERE (s.band0 = $1::integer OR s.band1 = $2::integer OR s.band2 = $3::integer "
-        "OR s.band3 = $4::integer) AND s.first_seen >= $5::bigint "
-        "AND NOT EXISTS (SELECT 1 FROM entries x WHERE x.story_id = s.id "
-        "AND x.feed_id = $6::bigint)",
-        Params(*bands[0], *bands[1], *bands[2], *bands[3], context.fetched_at - kSimHashWindow,
-               context.feed_id));
-    if (!rows) return Unexpected(rows.error());
-    std::optional<StoryId> best;
-    int best_distance = kSimHashMaxDistance + 1;
-    for (int r = 0; r < rows->size(); ++r) {
-      const int distance = HammingDistance(*simhash, static_cast<std::uint64_t>(rows->Int(r, 1)));
-      if (distance < best_distance) {
-        best_distance = distance;
-        best = rows->Int(r, 0);
-      }
-    }
-    if (best) return *best;
+    PgParams params = Params(context.feed_id, context.fetched_at);
+    params.AddArray(keys);
+    params.AddArray(story_ids);
+    for (const auto& column : columns) params.AddArray(column);
+    auto inserted = conn_.QueryPrepared(
+        "INSERT INTO entries (feed_id, fetched, entry_key, story_id, guid, title, link, "
+        "published, updated, authors, author, summary, content, text, categories, enclosures, "
+        "thumbnail, comments, source_url, content_hash) SELECT $1::bigint, $2::bigint, u.k, "
+        "u.s, u.g, u.ti, u.l, u.p, u.up, u.aus, u.au, u.su, u.co, u.te, u.ca, u.en, u.th, u.cm, "
+        "u.sr, u.h FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], "
+        "$8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], "
+        "$14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], "
+        "$20::bigint[]) WITH ORDINALITY AS u(k, s, g, ti, l, p, up, aus, au, su, co, te, ca, "
+        "en, th, cm, sr, h, n) ORDER BY u.n",
+        params);
+    if (!inserted) return Unexpected(inserted.error());
   }
-
-  PgParams params = Params(canonical);
-  params.Add(simhash ? std::optional<std::int64_t>(AsSigned(*simhash)) : std::nullopt);
-  for (const auto& band : bands) params.Add(band);
-  params.Add(context.fetched_at);
-  // ON CONFLICT: another instance stored this URL's story since the lookup above (its
-  // transaction committed first, ON CONFLICT waited for it).
-  auto inserted = conn_.Query(
-      "INSERT INTO stories (canonical_url, simhash, band0, band1, band2, band3, first_seen) "
-      "VALUES ($1::text, $2::bigint, $3::integer, $4::integer, $5::integer, $6::integer, "
-      "$7::bigint) ON CONFLICT (canonical_url) DO NOTHING RETURNING id",
-      params);
-  if (!inserted) return Unexpected(inserted.error());
-  if (!inserted->empty()) return inserted->Int(0, 0);
-  // Lost the race for the URL: decide against the committed story as above.
-  bool url_taken = false;
-  auto found = FindUrlStory(*canonical, context, entry, url_taken);
-  if (!found) return Unexpected(found.error());
-  if (*found) return **found;
-  auto own = conn_.Query(
-      "INSERT INTO stories (simhash, band0, band1, band2, band3, first_seen) VALUES "
-      "($1::bigint, $2::integer, $3::integer, $4::integer, $5::integer, $6::bigint) RETURNING id",
-      Params(simhash ? std::optional<std::int64_t>(AsSigned(*simhash)) : std::nullopt, bands[0],
-             bands[1], bands[2], bands[3], context.fetched_at));
-  if (!own) return Unexpected(own.error());
-  return own->Int(0, 0);
-}
-
-Result<void> PgStore::InsertEntry(IngestContext& context, const PreparedEntry& prepared) {
-  auto story = AssignStory(context, prepared);
-  if (!story) return Unexpected(story.error());
-  PgParams params = Params(context.feed_id, prepared.key, *story, context.fetched_at);
-  AddEntryFields(params, *prepared.entry, prepared.hash, prepared.text);
-  auto inserted = conn_.Query(
-      "INSERT INTO entries (feed_id, entry_key, story_id, fetched, guid, title, link, published, "
-      "updated, authors, author, summary, content, text, categories, enclosures, thumbnail, "
-      "comments, source_url, content_hash) VALUES ($1::bigint, $2::text, $3::bigint, "
-      "$4::bigint, $5::text, $6::text, $7::text, $8::bigint, $9::bigint, $10::text, $11::text, "
-      "$12::text, $13::text, $14::text, $15::text, $16::text, $17::text, $18::text, $19::text, "
-      "$20::bigint)",
-      params);
-  if (!inserted) return Unexpected(inserted.error());
   return Ok();
 }
 
 Result<void> PgStore::UpdateEntry(EntryId id, const PreparedEntry& prepared, Timestamp modified) {
   // search = NULL: the old text leaves the index at once; IndexPending writes the new one.
   PgParams params = Params(id, modified);
-  AddEntryFields(params, *prepared.entry, prepared.hash, prepared.text);
-  auto updated = conn_.Query(
+  for (const auto& field : EntryFieldValues(*prepared.entry, prepared.hash, prepared.text)) {
+    params.Add(field);
+  }
+  auto updated = conn_.QueryPrepared(
       "UPDATE entries SET modified = $2::bigint, guid = $3::text, title = $4::text, "
       "link = $5::text, published = $6::bigint, updated = $7::bigint, authors = $8::text, "
       "author = $9::text, summary = $10::text, content = $11::text, text = $12::text, "

@@ -44,8 +44,9 @@ Result<RetentionStats> PgStore::ApplyRetention(const RetentionPolicy& policy, Ti
     doomed += " AND sort_time < " + params.Add(now - *policy.keep_window) + "::bigint";
   }
   const std::string seen = params.Add(now);
-  // One statement: choose, delete, and bury the keys so a feed still carrying them does not
-  // bring them back; the stories the deleted entries belonged to come back for the next step.
+  // One statement: choose, delete, bury the keys so a feed still carrying them does not
+  // bring them back, and subtract the deletions from the feeds' entry counts; the stories
+  // the deleted entries belonged to come back for the next step.
   auto deleted = conn_.Query(
       "WITH doomed AS (SELECT id FROM (SELECT id, sort_time, ROW_NUMBER() OVER "
       "(PARTITION BY feed_id ORDER BY sort_time DESC, id DESC) AS n FROM entries) ranked WHERE " +
@@ -57,6 +58,9 @@ Result<RetentionStats> PgStore::ApplyRetention(const RetentionPolicy& policy, Ti
           seen +
           "::bigint FROM gone "
           "ON CONFLICT (feed_id, entry_key) DO UPDATE SET last_seen = EXCLUDED.last_seen "
+          "RETURNING 1), "
+          "counted AS (UPDATE feeds f SET entry_count = f.entry_count - g.n FROM (SELECT "
+          "feed_id, COUNT(*) AS n FROM gone GROUP BY feed_id) g WHERE f.id = g.feed_id "
           "RETURNING 1) "
           "SELECT (SELECT COUNT(*) FROM gone), "
           "(SELECT COALESCE(array_agg(DISTINCT story_id), '{}') FROM gone), "

@@ -129,7 +129,16 @@ CREATE TABLE feedd_instances (
 );
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
+// v3: feeds.entry_count, so the feed list (read on every output render and `feedctl ls`)
+// no longer counts each feed's entries. No trigger (Citus and CockroachDB lack them): ingest
+// adds its inserts once per fetch, retention subtracts its deletions in the same statement,
+// and a removed feed takes its count with it.
+constexpr std::string_view kMigration3 = R"sql(
+ALTER TABLE feeds ADD COLUMN entry_count BIGINT NOT NULL DEFAULT 0;
+UPDATE feeds f SET entry_count = (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
 
 // English stemming (Snowball, like FTS5's porter) with diacritics folded by the unaccent
 // dictionary where the server has it (contrib; a trusted extension since PostgreSQL 13).

@@ -36,13 +36,13 @@ std::vector<std::string> CleanTags(const std::vector<std::string>& tags) {
 
 std::string FeedName(FeedId id) { return "feed " + std::to_string(id); }
 
-// The feed list with tags and entry counts in one statement.
+// The feed list with tags and entry counts (kept in feeds.entry_count) in one statement.
 constexpr std::string_view kFeedSelect =
     "SELECT f.id, f.url, f.user_title, f.feed_title, f.site_link, f.status, f.error_stage, "
     "f.last_error, f.last_http_status, f.consecutive_failures, f.etag, f.last_modified, "
     "f.last_fetch, f.last_success, f.next_fetch, f.interval_seconds, f.created, "
     "(SELECT json_agg(t.tag ORDER BY t.tag) FROM feed_tags t WHERE t.feed_id = f.id), "
-    "(SELECT COUNT(*) FROM entries x WHERE x.feed_id = f.id) "
+    "f.entry_count "
     "FROM feeds f ";
 
 }  // namespace
@@ -93,7 +93,8 @@ Result<void> EmptyPgStoreForTests(const std::string& url) {
 
 Result<std::vector<FeedRecord>> PgStore::QueryFeeds(const std::string& where_sql,
                                                     const PgParams& params) {
-  auto rows = conn_.Query(std::string(kFeedSelect) + where_sql, params);
+  // Prepared: every caller passes one of a few fixed texts (parameters are bound).
+  auto rows = conn_.QueryPrepared(std::string(kFeedSelect) + where_sql, params);
   if (!rows) return Unexpected(rows.error());
   std::vector<FeedRecord> feeds;
   for (int r = 0; r < rows->size(); ++r) {
@@ -216,7 +217,7 @@ Result<void> PgStore::RecordFetch(FeedId id, const FetchOutcome& outcome) {
   params.Add(outcome.etag);
   params.Add(outcome.last_modified);
   params.Add(outcome.next_fetch);
-  auto updated = conn_.Query(
+  auto updated = conn_.QueryPrepared(
       "UPDATE feeds SET status = $2::text, error_stage = $3::text, last_error = $4::text, "
       "last_http_status = $5::integer, last_fetch = $6::bigint, "
       "last_success = CASE WHEN $2::text = 'ok' THEN $6::bigint ELSE last_success END, "

@@ -64,7 +64,8 @@ class PgStore final : public Store {
   struct PreparedEntry;
   struct IngestContext;
 
-  // The feed list's SELECT with `where_sql` appended (its parameters in `params`).
+  // The feed list's SELECT with `where_sql` appended (its parameters in `params`). Prepared
+  // per text: `where_sql` must be a fixed text, never one holding data.
   Result<std::vector<FeedRecord>> QueryFeeds(const std::string& where_sql, const PgParams& params);
   Result<void> ReplaceTags(FeedId id, const std::vector<std::string>& tags);
   Result<void> DeleteOrphanStories(const std::vector<StoryId>& story_ids);
@@ -74,11 +75,18 @@ class PgStore final : public Store {
   // Ingest steps (pg_ingest.cc).
   Result<EntryKeyMode> DetectKeyMode(FeedId id, EntryKeyMode current,
                                      const std::vector<feeds::Entry>& entries);
-  Result<std::optional<StoryId>> FindUrlStory(const std::string& canonical,
-                                              const IngestContext& context,
-                                              const feeds::Entry& entry, bool& url_taken);
+  // Stories (pg_stories.cc): reads the stories of every canonical URL given into
+  // context.url_stories; reads for the whole fetch the URL stories and the SimHash candidates
+  // of the new entries; decides one new entry's story (creating it when needed).
+  Result<void> LookupUrlStories(IngestContext& context, const std::vector<std::string>& urls);
+  Result<void> PrefetchStories(IngestContext& context,
+                               const std::vector<const PreparedEntry*>& fresh);
   Result<StoryId> AssignStory(IngestContext& context, const PreparedEntry& entry);
-  Result<void> InsertEntry(IngestContext& context, const PreparedEntry& entry);
+  // The new entries with their stories (stories[i] is fresh[i]'s), in as few statements as
+  // the batch size allows.
+  Result<void> InsertEntries(const IngestContext& context,
+                             const std::vector<const PreparedEntry*>& fresh,
+                             const std::vector<StoryId>& stories);
   Result<void> UpdateEntry(EntryId id, const PreparedEntry& entry, Timestamp modified);
 
   // The one-item-per-story reading shared by SelectOutput and SelectOutputPage.
