@@ -121,6 +121,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
                [this] {
                  outputs_.Invalidate();
                  entry_stream_.Notify();
+                 maintenance_.Poke();  // new entries wait for the story pass
                }),
       scheduler_(io_.get_executor(), updater_),
       entry_stream_(io_.get_executor(), /*max_followers=*/64),

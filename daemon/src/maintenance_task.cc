@@ -1,5 +1,6 @@
-// The maintenance loop: index drain every second, retention and optimize hourly, all on the
-// writer StoreWorker so they queue behind (and never race) ingest; heap trims after both.
+// The maintenance loop: story pass then index drain every second (at once after an ingest),
+// retention and optimize hourly, all on the writer StoreWorker so they queue behind (and never
+// race) ingest; heap trims after both.
 #include "maintenance_task.h"
 
 #if defined(__GLIBC__)
@@ -9,6 +10,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -20,6 +22,14 @@ namespace asio = boost::asio;
 // Entries indexed per writer call: ~0.3 s of tokenising here, so a fetch waiting for the
 // writer never waits long; the loop goes on at once while a batch came back full.
 constexpr int kIndexBatch = 2000;
+
+// Entries given their story per writer call: text extraction, SimHash and the story lookup
+// cost about what tokenising does, so the same ~0.3 s bound.
+constexpr int kStoryBatch = 2000;
+
+// After an ingest the loop runs this soon (not at once: the fetches of one scheduler tick
+// finish together, and one pass then takes them all).
+constexpr std::chrono::milliseconds kAfterIngest{100};
 
 // Heap trims. glibc keeps memory freed by any thread in that thread's arena (fetch bodies,
 // parse trees, SQLite pages the reader drops when the writer commits), and only gives back
@@ -73,6 +83,16 @@ void MaintenanceTask::Stop() {
   timer_.cancel();
 }
 
+void MaintenanceTask::Poke() {
+  if (!running_) return;
+  const auto soon = std::chrono::steady_clock::now() + kAfterIngest;
+  if (!waiting_) {
+    poked_ = true;  // a pass is running: the next wait is short
+  } else if (timer_.expiry() > soon) {
+    timer_.expires_at(soon);  // cancels the wait; Loop waits again, until `soon`
+  }
+}
+
 void MaintenanceTask::Report(const std::string& what, const std::string& error) {
   std::string& last = last_errors_[what];
   if (error.empty()) {
@@ -82,6 +102,21 @@ void MaintenanceTask::Report(const std::string& what, const std::string& error) 
   }
   if (error != last) spdlog::error("maintenance: {}: {}", what, error);
   last = error;
+}
+
+asio::awaitable<int> MaintenanceTask::DrainStories() {
+  int total = 0;
+  while (running_) {
+    auto assigned = co_await writer_.Call(&storage::Store::AssignPendingStories, kStoryBatch);
+    if (!assigned) {
+      Report("story assignment", assigned.error().message);
+      break;
+    }
+    Report("story assignment", "");
+    total += *assigned;
+    if (*assigned < kStoryBatch) break;
+  }
+  co_return total;
 }
 
 asio::awaitable<int> MaintenanceTask::DrainIndex() {
@@ -135,8 +170,11 @@ asio::awaitable<void> MaintenanceTask::HeavyPass() {
 asio::awaitable<void> MaintenanceTask::Loop() {
   auto next_heavy = std::chrono::steady_clock::now() + settings_.first_heavy;
   while (running_) {
+    // Stories first: the pass writes the text the index takes, and merged outputs show new
+    // entries once assigned.
+    const int assigned = co_await DrainStories();
     const int indexed = co_await DrainIndex();
-    if (indexed > 0 && on_entries_changed_) on_entries_changed_();
+    if ((assigned > 0 || indexed > 0) && on_entries_changed_) on_entries_changed_();
     indexed_since_trim_ += indexed;
     bool heavy = false;
     if (running_ && std::chrono::steady_clock::now() >= next_heavy) {
@@ -146,10 +184,17 @@ asio::awaitable<void> MaintenanceTask::Loop() {
     }
     MaybeTrimHeap(heavy);
     if (!running_) break;
-    timer_.expires_after(settings_.index_period);
-    boost::system::error_code error;
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, error));
-    if (error) break;
+    timer_.expires_after(poked_ ? kAfterIngest : settings_.index_period);
+    poked_ = false;
+    waiting_ = true;
+    for (;;) {
+      boost::system::error_code error;
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, error));
+      // Aborted while running: Poke moved the expiry earlier; wait for the new one.
+      if (error == asio::error::operation_aborted && running_) continue;
+      break;
+    }
+    waiting_ = false;
   }
 }
 

@@ -1,6 +1,7 @@
-// Background upkeep on the writer: drains the deferred full-text index every second (search is
-// consistent within seconds), hourly applies retention and lets SQLite refresh statistics and
-// merge index segments, and hands free heap back to the system after heavy work. io thread.
+// Background upkeep on the writer: runs the deferred story pass and full-text index every second
+// and soon after each ingest (merged outputs and search are consistent within seconds), hourly
+// applies retention and lets SQLite refresh statistics and merge index segments, and hands free
+// heap back to the system after heavy work. io thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -27,17 +28,22 @@ struct MaintenanceSettings {
 class MaintenanceTask {
  public:
   // `writer` must outlive the task; `on_entries_changed` runs on the io thread after the
-  // index took new entries or retention deleted some (outputs with a query re-render).
+  // story pass or the index took new entries or retention deleted some (outputs re-render).
   MaintenanceTask(boost::asio::any_io_executor executor, StoreWorker& writer,
                   std::function<void()> on_entries_changed);
 
   void Start(MaintenanceSettings settings);
   void Stop();
+  // New entries were ingested: run the story pass and the index soon (kAfterIngest), not at
+  // the next period, so merged outputs show them promptly. io thread.
+  void Poke();
   // Applies from the next heavy pass (on reload).
   void SetRetention(storage::RetentionPolicy retention) { settings_.retention = retention; }
 
  private:
   boost::asio::awaitable<void> Loop();
+  // Entries given their story (0 when none or on error).
+  boost::asio::awaitable<int> DrainStories();
   // Entries indexed (0 when none or on error).
   boost::asio::awaitable<int> DrainIndex();
   boost::asio::awaitable<void> HeavyPass();
@@ -56,6 +62,8 @@ class MaintenanceTask {
   int indexed_since_trim_ = 0;
   std::chrono::steady_clock::time_point last_trim_ = std::chrono::steady_clock::now();
   bool running_ = false;
+  bool waiting_ = false;  // Loop is waiting on timer_
+  bool poked_ = false;    // Poke came while a pass ran: the next wait is short
 };
 
 // The retention policy from the storage settings; `keep_window` is the largest output

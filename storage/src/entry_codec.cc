@@ -61,6 +61,8 @@ Result<ConfigFeedSync> Store::SyncConfigFeeds(const std::vector<NewFeed>& declar
 }
 // A store that indexes as it ingests has nothing pending.
 Result<int> Store::IndexPending(int) { return 0; }
+// A store that assigns stories as it ingests (PostgreSQL) has nothing pending.
+Result<int> Store::AssignPendingStories(int) { return 0; }
 Result<void> Store::Optimize() { return Ok(); }
 
 }  // namespace feedd::storage

@@ -46,7 +46,8 @@ std::string ListEntriesSql(const EntryQuery& query) {
 
 // Parameters: ?1 feed ids (JSON array), ?2 tags (JSON array), ?3 oldest sort_time, ?4 the
 // full-text query, ?5 limit. The representative of a story is its earliest-seen copy among
-// the selected entries; the other selected copies follow it (copy > 1).
+// the selected entries; the other selected copies follow it (copy > 1). Entries still waiting
+// for their story are left out until the story pass has run.
 std::string SelectOutputSql(const OutputSelection& selection) {
   std::vector<std::string> clauses;
   std::vector<std::string> sources;
@@ -63,6 +64,7 @@ std::string SelectOutputSql(const OutputSelection& selection) {
   if (!selection.query.empty()) {
     clauses.emplace_back("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?4)");
   }
+  clauses.emplace_back(std::string(kSqlStoryAssigned));
   return "WITH sel AS (SELECT e.id, e.story_id, e.fetched, e.sort_time FROM entries e" +
          Where(clauses) +
          "), ranked AS (SELECT id, story_id, sort_time, ROW_NUMBER() OVER "

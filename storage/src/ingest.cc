@@ -1,14 +1,11 @@
 // Ingest: a fetched feed's entries stored exactly once. Per feed, an entry key finds the
 // stored copy (a content hash decides whether anything changed, so an unchanged re-fetch
-// writes nothing); across feeds, a story groups copies of one article by canonical URL, else
-// by a SimHash of the prose. New and changed entries are queued for the full-text index
-// (fts_pending), which IndexPending writes in big batches off the fetch path.
-#include <algorithm>
+// writes nothing). A new entry gets a provisional story of its own and waits in story_pending:
+// its text, fingerprint and real story (story_pass.cc) and its full-text row (fts_pending,
+// IndexPending) are written later in big batches, off the fetch path.
 #include <set>
-#include <tuple>
 #include <vector>
 
-#include "feedd/feeds/url.h"
 #include "sql_text.h"
 #include "sqlite_store_impl.h"
 
@@ -42,38 +39,12 @@ std::optional<std::string_view> PlainTextOf(const std::optional<EntryText>& text
   return std::string_view(text->plain);
 }
 
-// The story of the window whose fingerprint is nearest to `simhash` (at most
-// kSimHashMaxDistance bits apart; ties: the older story), skipping stories the ingesting feed
-// already has a copy of. The band rows give the fingerprints; only the near ones are checked
-// against stories and entries.
-Result<std::optional<StoryId>> NearestStory(Database& db, FeedId feed, Timestamp fetched_at,
-                                            std::uint64_t simhash) {
-  auto similar = db.Prepare(kSqlSimilarStories);
-  if (!similar) return Fail(similar.error().message);
-  (*similar)->Bind(StoryBandKey(simhash, 0), StoryBandKey(simhash, 1), StoryBandKey(simhash, 2),
-                   StoryBandKey(simhash, 3), fetched_at - kSimHashWindow);
-  std::vector<std::tuple<int, StoryId, std::int64_t>> near;  // distance, story, fingerprint
-  for (;;) {
-    auto row = (*similar)->Step();
-    if (!row) return Fail(row.error().message);
-    if (!*row) break;
-    const std::int64_t fingerprint = (*similar)->Int(1);
-    const int distance = HammingDistance(simhash, static_cast<std::uint64_t>(fingerprint));
-    if (distance <= kSimHashMaxDistance)
-      near.emplace_back(distance, (*similar)->Int(0), fingerprint);
-  }
-  if (near.empty()) return std::optional<StoryId>();
-  std::sort(near.begin(), near.end());
-  near.erase(std::unique(near.begin(), near.end()), near.end());
-  auto check = db.Prepare(kSqlStoryCandidate);
-  if (!check) return Fail(check.error().message);
-  for (const auto& [distance, story, fingerprint] : near) {
-    auto row = (*check)->Bind(story, fingerprint, feed).Step();
-    if (!row) return Fail(row.error().message);
-    (*check)->Reset();
-    if (*row) return std::optional<StoryId>(story);
-  }
-  return std::optional<StoryId>();
+// Queues entry ids (a JSON array) in one of the queues keyed by entry_id.
+Result<void> QueueEntries(Database& db, std::string_view sql, const std::vector<EntryId>& ids) {
+  if (ids.empty()) return Ok();
+  auto queue = db.Prepare(sql);
+  if (!queue) return Unexpected(queue.error());
+  return (*queue)->Bind(JsonArray(ids)).Run();
 }
 
 }  // namespace
@@ -82,16 +53,17 @@ struct SqliteStore::PreparedEntry {
   const feeds::Entry* entry = nullptr;
   std::string key;
   std::uint64_t hash = 0;
-  // The body's plain text and fingerprint, extracted once (ExtractEntryText) for the story
-  // lookup and the row; nullopt: no body.
+  // An updated entry's plain text (a new one's is extracted by the story pass); nullopt: no
+  // body.
   std::optional<EntryText> text;
 };
 
 struct SqliteStore::IngestContext {
   FeedId feed_id = 0;
   Timestamp fetched_at{};
-  bool has_tombstones = false;         // whether the feed has any (most have none)
-  std::vector<std::int64_t> to_index;  // entries whose FTS rows are written at the end
+  bool has_tombstones = false;     // whether the feed has any (most have none)
+  std::vector<EntryId> to_index;   // updated entries whose FTS rows are rewritten later
+  std::vector<EntryId> to_assign;  // new entries whose stories are found later
 };
 
 Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Timestamp fetched_at) {
@@ -123,7 +95,7 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
     }
   }
 
-  IngestContext context{id, fetched_at, false, {}};
+  IngestContext context{id, fetched_at, false, {}, {}};
   {
     // One probe per fetch spares one per entry below.
     auto stmt = db_.Prepare("SELECT EXISTS (SELECT 1 FROM entry_tombstones WHERE feed_id = ?1)");
@@ -200,7 +172,6 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
         continue;
       }
     }
-    if (const auto& body = BodyHtml(*it)) prepared.text = ExtractEntryText(*body);
     if (auto done = InsertEntry(context, prepared); !done) return FailAs(what, done.error());
     ++stats.inserted;
   }
@@ -213,15 +184,22 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
       return FailAs(what, done.error());
     }
   }
-  if (!context.to_index.empty()) {
-    // Queued for the index, not indexed: tokenising is most of an insert's cost, so it runs
-    // later in big batches (IndexPending) and the fetch path stays a plain row insert.
-    auto queue =
-        db_.Prepare("INSERT OR IGNORE INTO fts_pending (entry_id) SELECT value FROM json_each(?1)");
-    if (!queue) return FailAs(what, queue.error());
-    if (auto done = (*queue)->Bind(JsonArray(context.to_index)).Run(); !done) {
-      return FailAs(what, done.error());
-    }
+  // Queued, not done: text extraction, SimHash and the story lookup (random reads and inserts
+  // in the story indexes), and tokenising for the index are most of a new entry's cost, so
+  // they run later in big batches (AssignPendingStories, then IndexPending) and the fetch path
+  // stays plain row inserts. An updated entry keeps its story; if it is still waiting for one,
+  // IndexPending leaves it to the story pass.
+  if (auto done = QueueEntries(
+          db_, "INSERT OR IGNORE INTO story_pending (entry_id) SELECT value FROM json_each(?1)",
+          context.to_assign);
+      !done) {
+    return FailAs(what, done.error());
+  }
+  if (auto done = QueueEntries(
+          db_, "INSERT OR IGNORE INTO fts_pending (entry_id) SELECT value FROM json_each(?1)",
+          context.to_index);
+      !done) {
+    return FailAs(what, done.error());
   }
   if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
   return stats;
@@ -285,62 +263,13 @@ Result<EntryKeyMode> SqliteStore::DetectKeyMode(FeedId id, EntryKeyMode current,
   return EntryKeyMode::kLink;
 }
 
-Result<StoryId> SqliteStore::AssignStory(IngestContext& context, const PreparedEntry& prepared) {
-  const feeds::Entry& entry = *prepared.entry;
-  const auto& origin = NonEmpty(entry.source_url) ? entry.source_url : entry.link;
-  std::optional<std::string> canonical;
-  if (NonEmpty(origin)) canonical = feeds::CanonicalUrl(*origin);
-  if (canonical) {
-    auto find = db_.Prepare(kSqlFindStoryByUrl);
-    if (!find) return Fail(find.error().message);
-    auto row = (*find)->Bind(*canonical, context.feed_id).Step();
-    if (!row) return Fail(row.error().message);
-    if (*row) {
-      // A story of its own, without the taken URL, when the URL's story already has a copy
-      // in this very feed (feeds that point every entry at their home page) or a title that
-      // names another article (a landing page or ad link shared by unrelated entries); the
-      // prose may still match it by SimHash below.
-      const bool same_feed = (*find)->Int(1) != 0;
-      const auto title = (*find)->OptionalText(2);
-      if (!same_feed && (!title || !entry.title || SimilarTitles(*title, *entry.title))) {
-        return (*find)->Int(0);
-      }
-      canonical.reset();
-    }
-  }
-
-  std::optional<std::uint64_t> simhash;
-  if (prepared.text && prepared.text->fingerprint.words >= kMinSimHashWords) {
-    simhash = prepared.text->fingerprint.simhash;
-  }
-  if (simhash) {
-    auto best = NearestStory(db_, context.feed_id, context.fetched_at, *simhash);
-    if (!best) return Fail(best.error().message);
-    if (*best) return **best;
-  }
-
-  auto insert =
-      db_.Prepare("INSERT INTO stories (canonical_url, simhash, first_seen) VALUES (?1, ?2, ?3)");
-  if (!insert) return Fail(insert.error().message);
-  std::optional<std::int64_t> stored_hash;
-  if (simhash) stored_hash = AsSigned(*simhash);
-  if (auto done = (*insert)->Bind(canonical, stored_hash, context.fetched_at).Run(); !done) {
-    return Fail(done.error().message);
-  }
-  const StoryId story = db_.LastInsertId();
-  if (simhash) {
-    auto bands = db_.Prepare(kSqlInsertStoryBands);
-    if (!bands) return Fail(bands.error().message);
-    (*bands)->Bind(story, context.fetched_at, *stored_hash, StoryBandKey(*simhash, 0),
-                   StoryBandKey(*simhash, 1), StoryBandKey(*simhash, 2), StoryBandKey(*simhash, 3));
-    if (auto done = (*bands)->Run(); !done) return Fail(done.error().message);
-  }
-  return story;
-}
-
 Result<void> SqliteStore::InsertEntry(IngestContext& context, const PreparedEntry& prepared) {
-  auto story = AssignStory(context, prepared);
-  if (!story) return Fail(story.error().message);
+  // The provisional story: first_seen only (no URL, no fingerprint, no band rows), so no
+  // match finds it before the story pass decides (story_pass.cc). A sequential rowid insert.
+  auto provisional = db_.Prepare("INSERT INTO stories (first_seen) VALUES (?1)");
+  if (!provisional) return Fail(provisional.error().message);
+  if (auto done = (*provisional)->Bind(context.fetched_at).Run(); !done) return done;
+  const StoryId story = db_.LastInsertId();
   const feeds::Entry& entry = *prepared.entry;
   auto insert = db_.Prepare(
       "INSERT INTO entries (feed_id, entry_key, story_id, guid, title, link, published, "
@@ -349,26 +278,27 @@ Result<void> SqliteStore::InsertEntry(IngestContext& context, const PreparedEntr
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
       "?18, ?19, ?20)");
   if (!insert) return Fail(insert.error().message);
-  (*insert)->Bind(context.feed_id, prepared.key, *story, entry.id, entry.title, entry.link,
+  (*insert)->Bind(context.feed_id, prepared.key, story, entry.id, entry.title, entry.link,
                   entry.published, entry.updated, AuthorsJson(entry.authors),
-                  AuthorText(entry.authors), entry.summary, entry.content,
-                  PlainTextOf(prepared.text), CategoriesJson(entry.categories),
-                  EnclosuresJson(entry.enclosures), entry.thumbnail, entry.comments,
-                  entry.source_url, AsSigned(prepared.hash), context.fetched_at);
+                  AuthorText(entry.authors), entry.summary, entry.content, std::nullopt,
+                  CategoriesJson(entry.categories), EnclosuresJson(entry.enclosures),
+                  entry.thumbnail, entry.comments, entry.source_url, AsSigned(prepared.hash),
+                  context.fetched_at);
   if (auto done = (*insert)->Run(); !done) return done;
-  context.to_index.push_back(db_.LastInsertId());
+  context.to_assign.push_back(db_.LastInsertId());
   return Ok();
 }
 
 Result<void> SqliteStore::UpdateEntry(EntryId id, const PreparedEntry& prepared,
                                       Timestamp modified) {
   // The index forgets the old text now (it needs exactly the indexed values, which the row
-  // is about to lose) unless the entry is still queued, i.e. never indexed; the new text is
-  // queued with the fetch's batch.
+  // is about to lose) unless the entry is still queued in either queue, i.e. never indexed;
+  // the new text is queued with the fetch's batch.
   auto unindex = db_.Prepare(
       "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
       "SELECT 'delete', id, title, text, author FROM entries WHERE id = ?1 "
-      "AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = ?1)");
+      "AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = ?1) "
+      "AND NOT EXISTS (SELECT 1 FROM story_pending WHERE entry_id = ?1)");
   if (!unindex) return Fail(unindex.error().message);
   if (auto done = (*unindex)->Bind(id).Run(); !done) return done;
   const feeds::Entry& entry = *prepared.entry;

@@ -60,7 +60,8 @@ Result<RetentionStats> SqliteStore::ApplyRetention(const RetentionPolicy& policy
       "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
       "SELECT 'delete', e.id, e.title, e.text, e.author FROM entries e "
       "JOIN retention_doomed d ON d.id = e.id "
-      "WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = e.id)",
+      "WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = e.id) "
+      "AND NOT EXISTS (SELECT 1 FROM story_pending WHERE entry_id = e.id)",
       "INSERT OR REPLACE INTO entry_tombstones (feed_id, entry_key, last_seen) "
       "SELECT feed_id, entry_key, ?1 FROM retention_doomed",
       "DELETE FROM entries WHERE id IN (SELECT id FROM retention_doomed)",
@@ -92,16 +93,22 @@ Result<int> SqliteStore::IndexPending(int max_entries) {
   if (max_entries <= 0) return 0;
   auto savepoint = Savepoint::Begin(db_);
   if (!savepoint) return FailAs(what, savepoint.error());
-  // Both statements pick the same lowest ids inside one transaction.
+  // Both statements pick the same lowest ids inside one transaction. An entry still waiting
+  // for its story (updated before the story pass came) has no text yet: the pass writes it
+  // and leaves the entry here.
   auto index = db_.Prepare(
       "INSERT INTO entries_fts (rowid, title, text, author) "
       "SELECT e.id, e.title, e.text, e.author FROM fts_pending p JOIN entries e "
-      "ON e.id = p.entry_id ORDER BY p.entry_id LIMIT ?1");
+      "ON e.id = p.entry_id WHERE NOT EXISTS "
+      "(SELECT 1 FROM story_pending s WHERE s.entry_id = p.entry_id) "
+      "ORDER BY p.entry_id LIMIT ?1");
   if (!index) return FailAs(what, index.error());
   if (auto done = (*index)->Bind(max_entries).Run(); !done) return FailAs(what, done.error());
   auto dequeue = db_.Prepare(
       "DELETE FROM fts_pending WHERE entry_id IN "
-      "(SELECT entry_id FROM fts_pending ORDER BY entry_id LIMIT ?1)");
+      "(SELECT entry_id FROM fts_pending p WHERE NOT EXISTS "
+      "(SELECT 1 FROM story_pending s WHERE s.entry_id = p.entry_id) "
+      "ORDER BY entry_id LIMIT ?1)");
   if (!dequeue) return FailAs(what, dequeue.error());
   if (auto done = (*dequeue)->Bind(max_entries).Run(); !done) return FailAs(what, done.error());
   const auto indexed = static_cast<int>(db_.Changes());
@@ -185,6 +192,7 @@ Result<std::vector<QueryPlan>> ExplainQueryPlans(Store& store) {
       {"entries with a tag", ListEntriesSql(tagged)},
       {"feed list", std::string(kSqlFeedSelect) + "ORDER BY f.id"},
       {"merged output of one feed", SelectOutputSql(output)},
+      {"entries waiting for their story", std::string(kSqlPendingEntries)},
   };
   std::vector<QueryPlan> plans;
   for (const auto& [name, sql] : queries) {

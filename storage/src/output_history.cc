@@ -3,13 +3,15 @@
 #include <string>
 #include <vector>
 
+#include "sql_text.h"
 #include "sqlite_store_impl.h"
 
 namespace feedd::storage {
 namespace {
 
 // Parameters: ?1 feed ids (JSON array), ?2 tags (JSON array), ?4 the full-text query, as in
-// SelectOutput; only the filters present appear in the text.
+// SelectOutput; only the filters present appear in the text. Entries still waiting for their
+// story are left out, as in SelectOutput.
 std::string SelectionWhere(const OutputSelection& selection) {
   std::vector<std::string> sources;
   if (!selection.feeds.empty()) {
@@ -26,6 +28,7 @@ std::string SelectionWhere(const OutputSelection& selection) {
   if (!selection.query.empty()) {
     clauses.emplace_back("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?4)");
   }
+  clauses.emplace_back(std::string(kSqlStoryAssigned));
   std::string sql;
   for (const auto& clause : clauses) sql += (sql.empty() ? " WHERE " : " AND ") + clause;
   return sql;

@@ -167,7 +167,19 @@ INSERT INTO story_bands (band, first_seen, story_id, simhash)
     AND s.first_seen >= (SELECT MAX(first_seen) FROM stories) - 1209600;
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
+// v4: story_pending, the story-assignment queue. Ingest gives a new entry a provisional story
+// (a stories row with only first_seen: no URL, no SimHash, no band rows, so nothing matches
+// it) and queues it here; AssignPendingStories extracts the text, computes the fingerprint and
+// finds the entry's story off the fetch path, in id order, then queues it in fts_pending.
+// Merged outputs leave queued entries out. A v3 database has every entry assigned: empty.
+constexpr std::string_view kMigration4 = R"sql(
+CREATE TABLE story_pending (
+  entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                         kMigration4};
 
 std::string NewerMessage(const std::string& path, int found) {
   return "open " + path + ": database schema version " + std::to_string(found) +

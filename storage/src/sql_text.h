@@ -60,6 +60,17 @@ inline constexpr std::string_view kSqlPruneStoryBands =
     "DELETE FROM story_bands WHERE first_seen < ?1 "
     "OR NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = story_bands.story_id)";
 
+// ?1 how many: the oldest queued entries of the story pass, with what it needs of them.
+inline constexpr std::string_view kSqlPendingEntries =
+    "SELECT e.id, e.feed_id, e.story_id, e.fetched, e.title, e.link, e.source_url, "
+    "e.content, e.summary FROM story_pending p JOIN entries e ON e.id = p.entry_id "
+    "ORDER BY p.entry_id LIMIT ?1";
+
+// Merged outputs show an entry once its story is known: the story pass has taken it out of
+// story_pending (a small table: the entries of the last seconds).
+inline constexpr std::string_view kSqlStoryAssigned =
+    "NOT EXISTS (SELECT 1 FROM story_pending sp WHERE sp.entry_id = e.id)";
+
 // The lowest and highest entry id (search extrapolates from them). Two subqueries: SQLite
 // answers a lone MIN() or MAX() from the end of the rowid b-tree, but MIN() and MAX() in one
 // SELECT scan the whole table (20 ms per search at 200k entries).

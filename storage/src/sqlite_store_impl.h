@@ -1,8 +1,10 @@
 // The SQLite Store, split over several .cc files by concern: feeds (sqlite_store.cc), ingest
-// and story assignment (ingest.cc), entry queries (entry_queries.cc), maintenance
+// (ingest.cc), story assignment (story_pass.cc), entry queries (entry_queries.cc), maintenance
 // (maintenance.cc). Private to storage/.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,7 @@ class SqliteStore final : public Store {
   Result<void> Backup(const std::filesystem::path& path) override;
   Result<ConfigFeedSync> SyncConfigFeeds(const std::vector<NewFeed>& declared) override;
   Result<int> IndexPending(int max_entries) override;
+  Result<int> AssignPendingStories(int max_entries) override;
   Result<void> Optimize() override;
   Result<std::int64_t> CountOutputStories(const OutputSelection& selection) override;
   Result<std::vector<OutputRow>> SelectOutputPage(const OutputSelection& selection,
@@ -52,6 +55,7 @@ class SqliteStore final : public Store {
  private:
   struct PreparedEntry;
   struct IngestContext;
+  struct PendingEntry;
 
   Result<std::vector<FeedRecord>> QueryFeeds(std::string_view where_sql,
                                              const std::optional<std::int64_t>& id,
@@ -63,9 +67,15 @@ class SqliteStore final : public Store {
   // Ingest steps (ingest.cc).
   Result<EntryKeyMode> DetectKeyMode(FeedId id, EntryKeyMode current,
                                      const std::vector<feeds::Entry>& entries);
-  Result<StoryId> AssignStory(IngestContext& context, const PreparedEntry& entry);
   Result<void> InsertEntry(IngestContext& context, const PreparedEntry& entry);
   Result<void> UpdateEntry(EntryId id, const PreparedEntry& entry, Timestamp modified);
+
+  // Story pass steps (story_pass.cc): the story an entry joins, nullopt for a story of its
+  // own (then `canonical` is the URL that story may claim, reset when taken).
+  Result<std::optional<StoryId>> FindStory(const PendingEntry& entry,
+                                           std::optional<std::string>& canonical,
+                                           std::optional<std::uint64_t> simhash);
+  Result<void> AssignOne(const PendingEntry& entry);
 
   Database db_;
   std::string path_;

@@ -289,12 +289,14 @@ bool Workload(const std::filesystem::path& path) {
   ok = ok && feed.has_value();
   const FeedId id = feed ? feed->feed.id : 1;
   ok = (*store)->Ingest(id, Batch(0, 10), At(5000)).has_value() && ok;
+  ok = (*store)->AssignPendingStories(100).has_value() && ok;
   ok = (*store)->IndexPending(100).has_value() && ok;
   ok = (*store)->Ingest(id, Batch(5, 10), At(6000)).has_value() && ok;
   ok = (*store)->Search("entry", 5).has_value() && ok;
   RetentionPolicy policy;
   policy.max_entries = 12;
   ok = (*store)->ApplyRetention(policy, At(7000)).has_value() && ok;
+  ok = (*store)->AssignPendingStories(100).has_value() && ok;
   ok = (*store)->IndexPending(100).has_value() && ok;
   ok = (*store)->SyncConfigFeeds({}).has_value() && ok;
   ok = (*store)->Optimize().has_value() && ok;
@@ -307,6 +309,7 @@ void CheckRecovered(const std::filesystem::path& path, long n) {
   CAPTURE(n);
   auto store = OpenSqliteStore(path, OpenMode::kReadWrite);
   REQUIRE_MESSAGE(store, (store ? "" : store.error().message));
+  REQUIRE((*store)->AssignPendingStories(1000));
   REQUIRE((*store)->IndexPending(1000));
   const auto entries = (*store)->Counts()->entries;
   CHECK((entries == 0 || entries == 10 || entries == 15 || entries == 12));

@@ -217,6 +217,16 @@ TEST_CASE("Per-feed and listing queries use indexes, never a full scan of entrie
             std::string::npos);
       CHECK(all.find("stories") == std::string::npos);
     }
+    if (plan.name == "merged output of one feed") {
+      // Entries waiting for their story: one probe of the queue's key per selected entry.
+      CHECK(all.find("SEARCH sp USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+    }
+    if (plan.name == "entries waiting for their story") {
+      // The queue in key order, each entry by its rowid: no sort, no scan of entries.
+      CHECK(all.find("SCAN p") != std::string::npos);
+      CHECK(all.find("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+      CHECK(all.find("TEMP B-TREE") == std::string::npos);
+    }
     if (plan.name == "story candidate") {
       CHECK(all.find("USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
       CHECK(all.find("entries_by_story (story_id=? AND feed_id=?)") != std::string::npos);

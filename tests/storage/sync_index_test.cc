@@ -98,6 +98,10 @@ TEST_CASE("Ingest queues full-text rows; IndexPending writes them in batches") {
   }
   REQUIRE(store->Ingest(id, MakeFeed(entries), At(1000)));
   CHECK(store->Search("pelican", 10)->empty());  // not indexed yet: the fetch path did not
+  // SQLite: new entries wait for the story pass (it writes their text), then for the index.
+  const int assigned = *store->AssignPendingStories(100);
+  CHECK(assigned == (TestBackend() == Backend::kSqlite ? 5 : 0));
+  CHECK(*store->AssignPendingStories(100) == 0);
   CHECK(*store->IndexPending(2) == 2);
   CHECK(store->Search("pelican", 10)->size() == 2);
   CHECK(*store->IndexPending(100) == 3);
@@ -121,6 +125,7 @@ TEST_CASE("Ingest queues full-text rows; IndexPending writes them in batches") {
       MakeEntry("e9", "Pelican queued", "https://example.com/9", At(200), "<p>never indexed</p>"));
   REQUIRE(store->Ingest(id, MakeFeed(entries), At(4000)));
   REQUIRE(*store->RemoveFeed(id));
+  CHECK(*store->AssignPendingStories(100) == 0);  // the removed entry left the story queue
   CHECK(*store->IndexPending(100) == 0);
   CHECK(store->Search("pelican", 10)->empty());
   CHECK(store->Search("shore", 10)->empty());

@@ -264,6 +264,14 @@ class Store {
   // and this writes up to `max_entries` of them into the index in one transaction. Returns
   // how many it indexed (0: the index is up to date). Search sees an entry once indexed.
   virtual Result<int> IndexPending(int max_entries);
+  // Story assignment deferred off the fetch path (SQLite): Ingest gives a new entry a
+  // provisional story of its own and queues it; this takes up to `max_entries` queued entries
+  // in ingest order, in one transaction, extracts their text and fingerprint and finds their
+  // story (canonical URL, else SimHash, else the provisional story becomes a real one), then
+  // queues them for the full-text index. Merged outputs leave out entries still queued.
+  // Returns how many it assigned (0: none waiting). The default returns 0: the PostgreSQL
+  // store assigns stories inline at ingest and keeps no queue.
+  virtual Result<int> AssignPendingStories(int max_entries);
   // Planner statistics and a bounded slice of full-text index merging; for an idle moment.
   virtual Result<void> Optimize();
 

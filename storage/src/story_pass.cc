@@ -1,0 +1,182 @@
+// The story pass: entries queued by Ingest (story_pending) get their plain text, fingerprint
+// and story off the fetch path, in ingest order, with the rules ingest used to apply inline:
+// canonical URL (same feed and title checks), else SimHash in the 14-day window, else a story
+// of their own. Then they move on to the full-text queue.
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+#include "feedd/feeds/url.h"
+#include "sql_text.h"
+#include "sqlite_store_impl.h"
+
+namespace feedd::storage {
+namespace {
+
+std::int64_t AsSigned(std::uint64_t value) { return static_cast<std::int64_t>(value); }
+
+bool NonEmpty(const std::optional<std::string>& value) { return value && !value->empty(); }
+
+// The story of the window whose fingerprint is nearest to `simhash` (at most
+// kSimHashMaxDistance bits apart; ties: the older story), skipping stories the entry's feed
+// already has a copy of. The band rows give the fingerprints; only the near ones are checked
+// against stories and entries. Provisional stories have no band rows.
+Result<std::optional<StoryId>> NearestStory(Database& db, FeedId feed, Timestamp fetched_at,
+                                            std::uint64_t simhash) {
+  auto similar = db.Prepare(kSqlSimilarStories);
+  if (!similar) return Fail(similar.error().message);
+  (*similar)->Bind(StoryBandKey(simhash, 0), StoryBandKey(simhash, 1), StoryBandKey(simhash, 2),
+                   StoryBandKey(simhash, 3), fetched_at - kSimHashWindow);
+  std::vector<std::tuple<int, StoryId, std::int64_t>> near;  // distance, story, fingerprint
+  for (;;) {
+    auto row = (*similar)->Step();
+    if (!row) return Fail(row.error().message);
+    if (!*row) break;
+    const std::int64_t fingerprint = (*similar)->Int(1);
+    const int distance = HammingDistance(simhash, static_cast<std::uint64_t>(fingerprint));
+    if (distance <= kSimHashMaxDistance)
+      near.emplace_back(distance, (*similar)->Int(0), fingerprint);
+  }
+  if (near.empty()) return std::optional<StoryId>();
+  std::sort(near.begin(), near.end());
+  near.erase(std::unique(near.begin(), near.end()), near.end());
+  auto check = db.Prepare(kSqlStoryCandidate);
+  if (!check) return Fail(check.error().message);
+  for (const auto& [distance, story, fingerprint] : near) {
+    auto row = (*check)->Bind(story, fingerprint, feed).Step();
+    if (!row) return Fail(row.error().message);
+    (*check)->Reset();
+    if (*row) return std::optional<StoryId>(story);
+  }
+  return std::optional<StoryId>();
+}
+
+}  // namespace
+
+// A queued entry as the pass reads it.
+struct SqliteStore::PendingEntry {
+  EntryId id = 0;
+  FeedId feed_id = 0;
+  StoryId provisional = 0;
+  Timestamp fetched{};
+  std::optional<std::string> title;
+  std::optional<std::string> link;
+  std::optional<std::string> source_url;
+  std::optional<std::string> body;  // content, else summary
+};
+
+Result<int> SqliteStore::AssignPendingStories(int max_entries) {
+  const std::string what = "assign pending stories";
+  if (max_entries <= 0) return 0;
+  auto savepoint = Savepoint::Begin(db_);
+  if (!savepoint) return FailAs(what, savepoint.error());
+  std::vector<PendingEntry> batch;
+  {
+    auto pending = db_.Prepare(kSqlPendingEntries);
+    if (!pending) return FailAs(what, pending.error());
+    (*pending)->Bind(max_entries);
+    for (;;) {
+      auto row = (*pending)->Step();
+      if (!row) return FailAs(what, row.error());
+      if (!*row) break;
+      PendingEntry entry;
+      entry.id = (*pending)->Int(0);
+      entry.feed_id = (*pending)->Int(1);
+      entry.provisional = (*pending)->Int(2);
+      entry.fetched = (*pending)->Time(3);
+      entry.title = (*pending)->OptionalText(4);
+      entry.link = (*pending)->OptionalText(5);
+      entry.source_url = (*pending)->OptionalText(6);
+      entry.body = (*pending)->OptionalText(7);
+      if (!entry.body) entry.body = (*pending)->OptionalText(8);
+      batch.push_back(std::move(entry));
+    }
+  }
+  // One at a time, in id order: an entry sees the stories of every entry queued before it,
+  // exactly as when ingest assigned them one by one.
+  for (const auto& entry : batch) {
+    if (auto done = AssignOne(entry); !done) {
+      return FailAs(what, "entry " + std::to_string(entry.id) + ": " + done.error().message);
+    }
+  }
+  if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
+  return static_cast<int>(batch.size());
+}
+
+Result<std::optional<StoryId>> SqliteStore::FindStory(const PendingEntry& entry,
+                                                      std::optional<std::string>& canonical,
+                                                      std::optional<std::uint64_t> simhash) {
+  if (canonical) {
+    auto find = db_.Prepare(kSqlFindStoryByUrl);
+    if (!find) return Fail(find.error().message);
+    auto row = (*find)->Bind(*canonical, entry.feed_id).Step();
+    if (!row) return Fail(row.error().message);
+    if (*row) {
+      // A story of its own, without the taken URL, when the URL's story already has a copy
+      // in this very feed (feeds that point every entry at their home page) or a title that
+      // names another article (a landing page or ad link shared by unrelated entries); the
+      // prose may still match it by SimHash below.
+      const bool same_feed = (*find)->Int(1) != 0;
+      const auto title = (*find)->OptionalText(2);
+      if (!same_feed && (!title || !entry.title || SimilarTitles(*title, *entry.title))) {
+        return std::optional<StoryId>((*find)->Int(0));
+      }
+      canonical.reset();
+    }
+  }
+  if (simhash) return NearestStory(db_, entry.feed_id, entry.fetched, *simhash);
+  return std::optional<StoryId>();
+}
+
+Result<void> SqliteStore::AssignOne(const PendingEntry& entry) {
+  std::optional<EntryText> text;
+  if (entry.body) text = ExtractEntryText(*entry.body);
+  const auto& origin = NonEmpty(entry.source_url) ? entry.source_url : entry.link;
+  std::optional<std::string> canonical;
+  if (NonEmpty(origin)) canonical = feeds::CanonicalUrl(*origin);
+  std::optional<std::uint64_t> simhash;
+  if (text && text->fingerprint.words >= kMinSimHashWords) simhash = text->fingerprint.simhash;
+
+  auto found = FindStory(entry, canonical, simhash);
+  if (!found) return Unexpected(found.error());
+  const StoryId story = found->value_or(entry.provisional);
+  if (!*found) {
+    // A story of its own: the provisional story becomes findable.
+    std::optional<std::int64_t> stored_hash;
+    if (simhash) stored_hash = AsSigned(*simhash);
+    auto claim = db_.Prepare("UPDATE stories SET canonical_url = ?2, simhash = ?3 WHERE id = ?1");
+    if (!claim) return Unexpected(claim.error());
+    if (auto done = (*claim)->Bind(story, canonical, stored_hash).Run(); !done) return done;
+    if (simhash) {
+      // first_seen is the provisional story's: the entry's fetch time.
+      auto bands = db_.Prepare(kSqlInsertStoryBands);
+      if (!bands) return Unexpected(bands.error());
+      (*bands)->Bind(story, entry.fetched, *stored_hash, StoryBandKey(*simhash, 0),
+                     StoryBandKey(*simhash, 1), StoryBandKey(*simhash, 2),
+                     StoryBandKey(*simhash, 3));
+      if (auto done = (*bands)->Run(); !done) return done;
+    }
+  }
+  auto update = db_.Prepare("UPDATE entries SET story_id = ?2, text = ?3 WHERE id = ?1");
+  if (!update) return Unexpected(update.error());
+  std::optional<std::string_view> plain;
+  if (text) plain = std::string_view(text->plain);
+  if (auto done = (*update)->Bind(entry.id, story, plain).Run(); !done) return done;
+  if (*found) {
+    // Joined a story: the provisional one has no entry left and goes.
+    auto drop = db_.Prepare(
+        "DELETE FROM stories WHERE id = ?1 "
+        "AND NOT EXISTS (SELECT 1 FROM entries WHERE story_id = ?1)");
+    if (!drop) return Unexpected(drop.error());
+    if (auto done = (*drop)->Bind(entry.provisional).Run(); !done) return done;
+  }
+  // Its text exists now: on to the full-text queue.
+  auto dequeue = db_.Prepare("DELETE FROM story_pending WHERE entry_id = ?1");
+  if (!dequeue) return Unexpected(dequeue.error());
+  if (auto done = (*dequeue)->Bind(entry.id).Run(); !done) return done;
+  auto queue = db_.Prepare("INSERT OR IGNORE INTO fts_pending (entry_id) VALUES (?1)");
+  if (!queue) return Unexpected(queue.error());
+  return (*queue)->Bind(entry.id).Run();
+}
+
+}  // namespace feedd::storage
