@@ -1,7 +1,8 @@
 // Storage benchmark: ingest of synthetic entries (~2 KB of HTML each) through the real
 // Store interface — in batches of 1,000 and in per-fetch transactions of 25 — then the
-// deferred full-text indexing, the dedup path (re-ingest of the same entries), then search
-// latency by query class. The raw SQLite limits of the bench README (INSERT OR IGNORE with
+// deferred story pass and full-text indexing (and the three combined, next to the raw
+// insert), the dedup path (re-ingest of the same entries), then search latency by query
+// class. The raw SQLite limits of the bench README (INSERT OR IGNORE with
 // and without an FTS5 trigger) are measured in the same run over the same entries.
 //
 //   storage_bench [--entries N] [--small-batch-entries N] [--dir DIR] [--queries N]
@@ -24,6 +25,7 @@
 
 namespace {
 
+using feedd::Result;
 using feedd::storage::FeedId;
 using feedd::storage::OpenMode;
 using feedd::storage::Store;
@@ -124,8 +126,9 @@ void Check(int rc, sqlite3* db) {
 // The peer, in the same run: the bench README's raw case (INSERT OR IGNORE with
 // UNIQUE(feed_id, guid), FTS5(title, content) kept by a trigger, WAL, synchronous=NORMAL,
 // page_size 16384, one transaction per `batch` rows) over the very same entries.
-void RawBaseline(const Vocabulary& vocabulary, std::uint64_t total, std::uint64_t batch, bool fts,
-                 const std::filesystem::path& path, const char* label) {
+// Returns CPU rows/s.
+double RawBaseline(const Vocabulary& vocabulary, std::uint64_t total, std::uint64_t batch, bool fts,
+                   const std::filesystem::path& path, const char* label) {
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + "-wal");
   std::filesystem::remove(path.string() + "-shm");
@@ -183,7 +186,17 @@ void RawBaseline(const Vocabulary& vocabulary, std::uint64_t total, std::uint64_
   std::printf("%-52s %9llu rows  wall %7.1f s %8.0f rows/s  cpu %7.1f s %8.0f rows/s\n", label,
               static_cast<unsigned long long>(total), Seconds(busy),
               static_cast<double>(total) / Seconds(busy), cpu, static_cast<double>(total) / cpu);
+  return static_cast<double>(total) / cpu;
 }
+
+// What one stage took: rows, wall and CPU seconds.
+struct Stage {
+  double rows = 0;
+  double wall = 0;
+  double cpu = 0;
+  double WallRate() const { return rows / wall; }
+  double CpuRate() const { return rows / cpu; }
+};
 
 std::unique_ptr<Store> Open(const std::filesystem::path& path) {
   std::filesystem::remove(path);
@@ -198,9 +211,9 @@ std::unique_ptr<Store> Open(const std::filesystem::path& path) {
 }
 
 // Ingests `total` entries in Ingest calls of `batch` entries, each batch one fetch of one of
-// `feeds` feeds; returns rows/s. `first` offsets entry numbers.
-double IngestRun(Store& store, const Vocabulary& vocabulary, const std::vector<FeedId>& feeds,
-                 std::uint64_t total, std::uint64_t batch, const char* label, bool expect_new) {
+// `feeds` feeds.
+Stage IngestRun(Store& store, const Vocabulary& vocabulary, const std::vector<FeedId>& feeds,
+                std::uint64_t total, std::uint64_t batch, const char* label, bool expect_new) {
   Clock::duration busy{};
   double cpu = 0;
   std::uint64_t done = 0;
@@ -228,16 +241,16 @@ double IngestRun(Store& store, const Vocabulary& vocabulary, const std::vector<F
     unchanged += stats->unchanged;
     done += count;
   }
-  const double rate = static_cast<double>(total) / Seconds(busy);
+  const Stage stage{static_cast<double>(total), Seconds(busy), cpu};
   std::printf(
       "%-52s %9llu rows  wall %7.1f s %8.0f rows/s  cpu %7.1f s %8.0f rows/s"
       " (inserted %lld, unchanged %lld)%s\n",
-      label, static_cast<unsigned long long>(total), Seconds(busy), rate, cpu,
+      label, static_cast<unsigned long long>(total), Seconds(busy), stage.WallRate(), cpu,
       static_cast<double>(total) / cpu, static_cast<long long>(inserted),
       static_cast<long long>(unchanged),
       (expect_new ? inserted : unchanged) == static_cast<std::int64_t>(total) ? ""
                                                                               : "  UNEXPECTED");
-  return rate;
+  return stage;
 }
 
 std::vector<FeedId> AddFeeds(Store& store, int count) {
@@ -251,28 +264,55 @@ std::vector<FeedId> AddFeeds(Store& store, int count) {
   return ids;
 }
 
-// Drains the deferred full-text queue as the daemon's maintenance task does (batches of
-// 2,000 entries, one transaction each); returns rows/s.
-double IndexRun(Store& store, std::uint64_t expected) {
+// Drains one of the deferred queues as the daemon's maintenance task does (batches of 2,000
+// entries, one transaction each): the story pass or the full-text index.
+Stage DrainRun(Store& store, const char* label, Result<int> (Store::*drain)(int),
+               std::uint64_t expected) {
   const auto start = Clock::now();
   const double cpu_start = CpuSeconds();
-  std::int64_t indexed = 0;
+  std::int64_t drained = 0;
   for (;;) {
-    auto done = store.IndexPending(2000);
+    auto done = (store.*drain)(2000);
     if (!done) {
       std::fprintf(stderr, "%s\n", done.error().message.c_str());
       std::exit(1);
     }
-    indexed += *done;
+    drained += *done;
     if (*done == 0) break;
   }
-  const double wall = Seconds(Clock::now() - start);
-  const double cpu = CpuSeconds() - cpu_start;
-  std::printf("%-52s %9lld rows  wall %7.1f s %8.0f rows/s  cpu %7.1f s %8.0f rows/s%s\n",
-              "deferred full-text indexing (batches of 2,000)", static_cast<long long>(indexed),
-              wall, static_cast<double>(indexed) / wall, cpu, static_cast<double>(indexed) / cpu,
-              indexed == static_cast<std::int64_t>(expected) ? "" : "  UNEXPECTED");
-  return static_cast<double>(indexed) / wall;
+  const Stage stage{static_cast<double>(drained), Seconds(Clock::now() - start),
+                    CpuSeconds() - cpu_start};
+  std::printf("%-52s %9lld rows  wall %7.1f s %8.0f rows/s  cpu %7.1f s %8.0f rows/s%s\n", label,
+              static_cast<long long>(drained), stage.wall, stage.WallRate(), stage.cpu,
+              stage.CpuRate(),
+              drained == static_cast<std::int64_t>(expected) ? "" : "  UNEXPECTED");
+  return stage;
+}
+
+Stage StoryRun(Store& store, std::uint64_t expected) {
+  return DrainRun(store, "deferred story pass (batches of 2,000)", &Store::AssignPendingStories,
+                  expected);
+}
+
+Stage IndexRun(Store& store, std::uint64_t expected) {
+  return DrainRun(store, "deferred full-text indexing (batches of 2,000)", &Store::IndexPending,
+                  expected);
+}
+
+// The fetch path, each deferred pass and all three together, in CPU rows/s and as a share of
+// the raw insert's CPU rate (0: no peer measured).
+void PrintSummary(const Stage& fetch, const Stage& stories, const Stage& index, double raw) {
+  const Stage combined{fetch.rows, fetch.wall + stories.wall + index.wall,
+                       fetch.cpu + stories.cpu + index.cpu};
+  const std::pair<const char*, const Stage*> rows[] = {{"fetch path (Ingest)", &fetch},
+                                                       {"story pass", &stories},
+                                                       {"full-text pass", &index},
+                                                       {"all three combined", &combined}};
+  std::printf("summary (CPU rows/s, x raw INSERT OR IGNORE %.0f):\n", raw);
+  for (const auto& [label, stage] : rows) {
+    std::printf("  %-30s %9.0f rows/s  x %.3f  (wall %8.0f rows/s)\n", label, stage->CpuRate(),
+                raw > 0 ? stage->CpuRate() / raw : 0.0, stage->WallRate());
+  }
 }
 
 double ThreadCpuSeconds() {
@@ -399,10 +439,11 @@ int main(int argc, char** argv) {
     SearchRun(**store, vocabulary, args.queries, args.prefix_queries);
     return 0;
   }
+  double raw_rate = 0;
   if (args.peer) {
     const std::uint64_t peer = args.peer_entries > 0 ? args.peer_entries : args.entries;
-    RawBaseline(vocabulary, peer, 1000, false, args.dir / "raw1000.db",
-                "limit: raw INSERT OR IGNORE, batches of 1,000");
+    raw_rate = RawBaseline(vocabulary, peer, 1000, false, args.dir / "raw1000.db",
+                           "limit: raw INSERT OR IGNORE, batches of 1,000");
     RawBaseline(vocabulary, peer, 1000, true, args.dir / "raw1000fts.db",
                 "limit: raw + FTS5 trigger, batches of 1,000");
   }
@@ -410,12 +451,11 @@ int main(int argc, char** argv) {
     const auto path = args.dir / "batch1000.db";
     auto store = Open(path);
     const auto feeds = AddFeeds(*store, 1000);
-    const double ingest_rate = IngestRun(*store, vocabulary, feeds, args.entries, 1000,
-                                         "first ingest (fetch path), batches of 1,000", true);
-    const double index_rate = IndexRun(*store, args.entries);
-    std::printf("%-52s %9llu rows  wall %8.0f rows/s (ingest then index)\n",
-                "first ingest with full text", static_cast<unsigned long long>(args.entries),
-                1.0 / (1.0 / ingest_rate + 1.0 / index_rate));
+    const Stage fetch = IngestRun(*store, vocabulary, feeds, args.entries, 1000,
+                                  "first ingest (fetch path), batches of 1,000", true);
+    const Stage stories = StoryRun(*store, args.entries);
+    const Stage index = IndexRun(*store, args.entries);
+    PrintSummary(fetch, stories, index, raw_rate);
     const auto before = feedd::storage::SqliteTotalChanges(*store);
     IngestRun(*store, vocabulary, feeds, args.entries, 1000,
               "re-ingest (all unchanged), batches of 1,000", false);
@@ -438,6 +478,7 @@ int main(int argc, char** argv) {
               "first ingest, one transaction per 25 (fetch)", true);
     IngestRun(*store, vocabulary, feeds, args.small_batch_entries, 25,
               "re-ingest, one transaction per 25", false);
+    StoryRun(*store, args.small_batch_entries);
     IndexRun(*store, args.small_batch_entries);
   }
   return 0;
