@@ -262,7 +262,7 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
 }
 
 boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Render(
-    std::string name, OutputFormat format, std::optional<std::int64_t> page) {
+    std::string name, OutputFormat format, std::optional<std::int64_t> page, bool keep) {
   const auto found = std::find_if(settings_.outputs.begin(), settings_.outputs.end(),
                                   [&](const auto& output) { return output.name == name; });
   if (found == settings_.outputs.end()) co_return nullptr;
@@ -270,7 +270,14 @@ boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Ren
   const std::uint64_t generation = generation_;
   // A copy: a reload may replace settings_ while this coroutine waits on storage.
   const config::OutputConfig output = *found;
-  auto document = co_await Build(output, page);
+  Result<feeds::OutputDocument> document = feeds::OutputDocument{};
+  if (page && last_archive_ && last_archive_->name == name && last_archive_->page == *page &&
+      last_archive_->generation == generation) {
+    document = last_archive_->document;
+  } else {
+    document = co_await Build(output, page);
+    if (page && document) last_archive_ = ArchiveDocument{name, *page, generation, *document};
+  }
   if (!document) {
     if (!page) spdlog::error("output {}: {}", name, document.error().message);
     co_return nullptr;
@@ -312,7 +319,7 @@ boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Ren
   };
   co_await RunOn(cpu_, std::move(render));
   std::shared_ptr<const RenderedOutput> result = std::move(rendered);
-  if (generation == generation_) {
+  if (keep && generation == generation_) {
     // Renderings of an older generation are never served again: drop them here, or every
     // archive page ever written stays in memory (the F-C7 soak: RSS +2 MiB a minute).
     std::erase_if(cache_, [this](const auto& item) { return item.second.first != generation_; });
@@ -338,6 +345,15 @@ boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Get
     co_return cached->second.second;
   }
   co_return co_await Render(std::move(name), format, page);
+}
+
+boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::RenderArchiveForFile(
+    std::string name, OutputFormat format, std::int64_t page) {
+  if (auto cached = cache_.find({name, format, page});
+      cached != cache_.end() && cached->second.first == generation_) {
+    co_return cached->second.second;
+  }
+  co_return co_await Render(std::move(name), format, page, /*keep=*/false);
 }
 
 std::shared_ptr<const RenderedOutput> OutputService::Index() {

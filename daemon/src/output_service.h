@@ -113,8 +113,13 @@ class OutputService {
   // the caller's copy, kept alive by the awaiting caller's frame.
   boost::asio::awaitable<Result<feeds::OutputDocument>> Build(const config::OutputConfig& output,
                                                               std::optional<std::int64_t> page);
+  // `keep`: whether the rendering goes into cache_. The file writer renders every archive
+  // page once and writes it; kept, thousands of pages (a cold import) stayed in memory.
   boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> Render(
-      std::string name, OutputFormat format, std::optional<std::int64_t> page);
+      std::string name, OutputFormat format, std::optional<std::int64_t> page, bool keep = true);
+  // Archive page `page` rendered for the file writer: not cached.
+  boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> RenderArchiveForFile(
+      std::string name, OutputFormat format, std::int64_t page);
   // Complete archive pages of an output's selection; `output` as for Build.
   boost::asio::awaitable<Result<std::int64_t>> ArchivePages(const config::OutputConfig& output);
   void ScheduleWrite();
@@ -129,6 +134,16 @@ class OutputService {
            std::pair<std::uint64_t, std::shared_ptr<const RenderedOutput>>>
       cache_;
   std::pair<std::uint64_t, std::shared_ptr<const RenderedOutput>> index_cache_;
+  // The last archive document built: (name, page, generation) and the document. An archive
+  // page is rendered in three formats in a row; each Build costs two passes over the
+  // selection in storage.
+  struct ArchiveDocument {
+    std::string name;
+    std::int64_t page = -1;
+    std::uint64_t generation = 0;
+    feeds::OutputDocument document;
+  };
+  std::optional<ArchiveDocument> last_archive_;
   std::map<std::pair<std::string, OutputFormat>, std::string> seen_etags_;  // for WebSub
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;

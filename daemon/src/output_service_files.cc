@@ -128,7 +128,7 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
           const std::string file = std::to_string(page) + "." + OutputExtension(format);
           std::error_code ec;
           if (std::filesystem::exists(archive_dir / file, ec)) continue;
-          auto rendered = co_await GetArchive(output.name, format, page);
+          auto rendered = co_await RenderArchiveForFile(output.name, format, page);
           if (!rendered) continue;
           auto write = [archive_dir, file, rendered]() {
             return WriteAtomically(archive_dir, file, rendered->body());
