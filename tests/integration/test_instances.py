@@ -149,6 +149,25 @@ def all_instance_leases(daemon: Feedd) -> dict[str, int]:
     return {i["id"]: i["leases"] for i in status["instances"]}
 
 
+def kill_while_holding(victim: Feedd, observer: Feedd, victim_id: str) -> tuple[int, float]:
+    """SIGKILLs `victim` at a moment it holds leases; returns (leases held, kill time).
+
+    With a per-host budget shared by three instances, an instance holds no lease for
+    short spells between fetches, so a kill at a random moment may find it empty-handed.
+    The victim is frozen (SIGSTOP) while its leases are read, so the count is the one
+    the kill leaves behind; an empty-handed freeze is thawed and tried again.
+    """
+    for _ in range(50):
+        victim.signal(signal.SIGSTOP)
+        held = all_instance_leases(observer).get(victim_id, 0)
+        if held > 0:
+            victim.kill()
+            return held, time.monotonic()
+        victim.signal(signal.SIGCONT)
+        time.sleep(0.05)
+    raise AssertionError(f"{victim_id} never held a lease when frozen (50 tries)")
+
+
 def test_one_cycle_exactly_once(args, pg: PgCluster) -> None:
     cluster = Cluster(args, pg, "cycle")
     failed = True
@@ -203,14 +222,7 @@ def test_killed_instance_feeds_go_to_the_others(args, pg: PgCluster) -> None:
                    message="inst1 holding leases")
         wait_until(lambda: sum(1 for n in cluster.fetched().values() if n) >= FEEDS // 5, 60,
                    message="a fifth of the cycle done")
-        victim.kill()
-        killed_at = time.monotonic()
-        # Read what inst1 held after the kill: its leases stay in the store until they
-        # expire (LEASE seconds), and a count read before the kill can miss a claim made
-        # between the read and the signal.
-        held = all_instance_leases(cluster.daemons[0]).get("inst1", 0)
-        check(time.monotonic() - killed_at < LEASE, "status after the kill took too long")
-        check(held > 0, "inst1 held no leases when killed")
+        held, killed_at = kill_while_holding(victim, cluster.daemons[0], "inst1")
         wait_until(lambda: all(n >= 1 for n in cluster.fetched().values()), 120,
                    message="every feed fetched after the kill")
         took = time.monotonic() - killed_at
