@@ -203,9 +203,14 @@ OutputService::Select(const config::OutputConfig& output) {
 
 boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
     const config::OutputConfig& output, std::optional<std::int64_t> page) {
+  const std::uint64_t generation = generation_;
   auto selected = co_await Select(output);
   if (!selected) co_return Unexpected(selected.error());
   auto& [selection, by_id] = *selected;
+  if (page && last_page_end_ && last_page_end_->name == output.name &&
+      last_page_end_->page == *page - 1 && last_page_end_->generation == generation) {
+    selection.page_after = last_page_end_->last_representative;
+  }
   auto count = co_await reader_.Call(&storage::Store::CountOutputStories, selection);
   if (!count) co_return Unexpected(count.error());
   const std::int64_t full_pages = *count / kArchivePageSize;
@@ -218,6 +223,10 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
     rows = co_await reader_.Call(&storage::Store::SelectOutput, selection);
   }
   if (!rows) co_return Unexpected(rows.error());
+  if (page && !rows->empty()) {
+    // Rows come newest first: the first is the page's last story.
+    last_page_end_ = PageEnd{output.name, *page, generation, rows->front().entry.id};
+  }
   std::vector<storage::EntryId> ids;
   for (const auto& row : *rows) ids.push_back(row.entry.id);
   auto edits = co_await reader_.Call(&storage::Store::EntryEditTimes, ids);

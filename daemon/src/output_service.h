@@ -144,6 +144,17 @@ class OutputService {
     feeds::OutputDocument document;
   };
   std::optional<ArchiveDocument> last_archive_;
+  // Where the last archive page built ended (its newest story's representative entry), so
+  // the page after it reads on from there: the writer builds a cold import's pages in a row,
+  // and counting each page's stories from the oldest made that quadratic. Only within one
+  // generation: a deletion in between would shift the pages.
+  struct PageEnd {
+    std::string name;
+    std::int64_t page = -1;
+    std::uint64_t generation = 0;
+    storage::EntryId last_representative = 0;
+  };
+  std::optional<PageEnd> last_page_end_;
   std::map<std::pair<std::string, OutputFormat>, std::string> seen_etags_;  // for WebSub
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;

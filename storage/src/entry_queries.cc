@@ -1,7 +1,9 @@
 // Reading entries back: the newest-first listing with its filters and cursor, one entry,
-// full-text search, and the one-item-per-story selection behind merged outputs.
+// full-text search, and the one-item-per-story selection behind merged outputs (its SQL in
+// output_sql.cc).
 #include <algorithm>
 
+#include "output_sql.h"
 #include "sql_text.h"
 #include "sqlite_store_impl.h"
 
@@ -42,38 +44,6 @@ std::string ListEntriesSql(const EntryQuery& query) {
   }
   return EntrySelect() + " FROM entries e" + Where(clauses) +
          " ORDER BY e.sort_time DESC, e.id DESC LIMIT ?5";
-}
-
-// Parameters: ?1 feed ids (JSON array), ?2 tags (JSON array), ?3 oldest sort_time, ?4 the
-// full-text query, ?5 limit. The representative of a story is its earliest-seen copy among
-// the selected entries; the other selected copies follow it (copy > 1). Entries still waiting
-// for their story are left out until the story pass has run.
-std::string SelectOutputSql(const OutputSelection& selection) {
-  std::vector<std::string> clauses;
-  std::vector<std::string> sources;
-  if (!selection.feeds.empty())
-    sources.emplace_back("e.feed_id IN (SELECT value FROM json_each(?1))");
-  if (!selection.tags.empty()) {
-    sources.emplace_back(
-        "e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag IN (SELECT value FROM "
-        "json_each(?2)))");
-  }
-  if (sources.size() == 1) clauses.push_back(sources[0]);
-  if (sources.size() == 2) clauses.push_back("(" + sources[0] + " OR " + sources[1] + ")");
-  if (selection.window) clauses.emplace_back("e.sort_time >= ?3");
-  if (!selection.query.empty()) {
-    clauses.emplace_back("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?4)");
-  }
-  clauses.emplace_back(std::string(kSqlStoryAssigned));
-  return "WITH sel AS (SELECT e.id, e.story_id, e.fetched, e.sort_time FROM entries e" +
-         Where(clauses) +
-         "), ranked AS (SELECT id, story_id, sort_time, ROW_NUMBER() OVER "
-         "(PARTITION BY story_id ORDER BY fetched, id) AS copy FROM sel), "
-         "top AS (SELECT story_id, id AS rep_id, sort_time AS rep_time FROM ranked "
-         "WHERE copy = 1 ORDER BY sort_time DESC, id DESC LIMIT ?5) " +
-         EntrySelect() +
-         ", top.rep_id FROM top JOIN ranked r ON r.story_id = top.story_id "
-         "JOIN entries e ON e.id = r.id ORDER BY top.rep_time DESC, top.rep_id DESC, r.copy";
 }
 
 Result<std::vector<StoredEntry>> SqliteStore::ListEntries(const EntryQuery& query) {

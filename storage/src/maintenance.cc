@@ -2,6 +2,7 @@
 // carries them does not bring them back), online backup, and diagnostics for tests.
 #include <system_error>
 
+#include "output_sql.h"
 #include "sql_text.h"
 #include "sqlite_store_impl.h"
 
@@ -192,6 +193,8 @@ Result<std::vector<QueryPlan>> ExplainQueryPlans(Store& store) {
       {"entries with a tag", ListEntriesSql(tagged)},
       {"feed list", std::string(kSqlFeedSelect) + "ORDER BY f.id"},
       {"merged output of one feed", SelectOutputSql(output)},
+      {"merged output of every feed", SelectOutputSql(OutputSelection{})},
+      {"archive page", SelectPageSql(OutputSelection{})},
       {"entries waiting for their story", std::string(kSqlPendingEntries)},
   };
   std::vector<QueryPlan> plans;

@@ -178,8 +178,16 @@ CREATE TABLE story_pending (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3,
-                                                         kMigration4};
+// v5: entries_by_story carries `fetched`, so the copy that represents a story in a merged
+// output (its earliest-seen selected copy) is found from the index alone: an output walks
+// entries newest first and probes each one's story, instead of ranking every story's copies.
+constexpr std::string_view kMigration5 = R"sql(
+DROP INDEX entries_by_story;
+CREATE INDEX entries_by_story ON entries(story_id, feed_id, fetched);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                         kMigration4, kMigration5};
 
 std::string NewerMessage(const std::string& path, int found) {
   return "open " + path + ": database schema version " + std::to_string(found) +

@@ -66,11 +66,6 @@ inline constexpr std::string_view kSqlPendingEntries =
     "e.content, e.summary FROM story_pending p JOIN entries e ON e.id = p.entry_id "
     "ORDER BY p.entry_id LIMIT ?1";
 
-// Merged outputs show an entry once its story is known: the story pass has taken it out of
-// story_pending (a small table: the entries of the last seconds).
-inline constexpr std::string_view kSqlStoryAssigned =
-    "NOT EXISTS (SELECT 1 FROM story_pending sp WHERE sp.entry_id = e.id)";
-
 // The lowest and highest entry id (search extrapolates from them). Two subqueries: SQLite
 // answers a lone MIN() or MAX() from the end of the rowid b-tree, but MIN() and MAX() in one
 // SELECT scan the whole table (20 ms per search at 200k entries).
@@ -92,8 +87,5 @@ inline constexpr std::string_view kSqlFeedSelect =
 // The listing query for the filters present in `query` (parameters in the order
 // feed_id, tag, since, before_id, limit, each only when present; limit always).
 std::string ListEntriesSql(const EntryQuery& query);
-
-// The merged-output query for the filters present (see entry_queries.cc for parameters).
-std::string SelectOutputSql(const OutputSelection& selection);
 
 }  // namespace feedd::storage

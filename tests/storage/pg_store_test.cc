@@ -31,10 +31,10 @@ TEST_CASE("PostgreSQL: a database from a newer feedd is refused with both versio
     auto store = OpenPgStore(TestPgUrl(), mode);
     REQUIRE_FALSE(store);
     CHECK(store.error().message.find(": database schema version 7 is newer than this feedd "
-                                     "supports (3)") != std::string::npos);
+                                     "supports (4)") != std::string::npos);
     CHECK(store.error().message.rfind("open postgresql://", 0) == 0);
   }
-  Psql("UPDATE feedd_schema SET version = 3");
+  Psql("UPDATE feedd_schema SET version = 4");
   CHECK(OpenPgStore(TestPgUrl(), OpenMode::kReadWrite));
 }
 
@@ -42,7 +42,7 @@ TEST_CASE("PostgreSQL: a read-only connection refuses an unmigrated database" * 
   REQUIRE(DropPgSchemaForTests(TestPgUrl()));
   auto reader = OpenPgStore(TestPgUrl(), OpenMode::kReadOnly);
   REQUIRE_FALSE(reader);
-  CHECK(reader.error().message.find("schema version 0 is older than this feedd needs (3)") !=
+  CHECK(reader.error().message.find("schema version 0 is older than this feedd needs (4)") !=
         std::string::npos);
   auto wrong = OpenPgStore("postgresql://nobody@%2Fnonexistent-feedd/none", OpenMode::kReadWrite);
   REQUIRE_FALSE(wrong);
@@ -61,12 +61,16 @@ TEST_CASE("PostgreSQL: a version 2 database gets feeds.entry_count filled from i
                           MakeEntry("b", "B", "https://example.com/b", At(110), "<p>b</p>")}),
                 At(200));
   }
-  Psql("ALTER TABLE feeds DROP COLUMN entry_count; UPDATE feedd_schema SET version = 2");
+  // Back to version 2: v4's entries_by_story without `fetched`, v3's entry_count.
+  Psql(
+      "DROP INDEX entries_by_story; CREATE INDEX entries_by_story ON entries (story_id, "
+      "feed_id); ALTER TABLE feeds DROP COLUMN entry_count; UPDATE feedd_schema SET version = 2");
   auto store = OpenPgOrDie();
   const auto feeds = store->ListFeeds().value();
   REQUIRE(feeds.size() == 2);
   CHECK(feeds[0].entry_count == 2);
   CHECK(feeds[1].entry_count == 0);
+  CHECK(store->SelectOutput({})->size() == 2);
 }
 
 TEST_CASE("PostgreSQL: a reader sees what the writer commits, and cannot write" * PostgresOnly()) {
@@ -124,9 +128,10 @@ TEST_CASE("PostgreSQL: instances ingesting one article at once share one story" 
   const auto counts = setup->Counts().value();
   CHECK(counts.entries == kArticles * kInstances);
   CHECK(counts.stories == kArticles);
-  CHECK(
-      setup->SelectOutput(OutputSelection{{}, {}, "", 1000, std::nullopt, std::nullopt})->size() ==
-      static_cast<std::size_t>(kArticles));
+  CHECK(setup
+            ->SelectOutput(
+                OutputSelection{{}, {}, "", 1000, std::nullopt, std::nullopt, std::nullopt})
+            ->size() == static_cast<std::size_t>(kArticles));
 }
 
 TEST_CASE("PostgreSQL: two connections draining the index index each entry once" * PostgresOnly()) {

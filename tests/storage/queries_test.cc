@@ -174,6 +174,62 @@ TEST_CASE("Merged outputs give one item per story, filtered by tags, feeds, quer
   CHECK(one[0].also_in.size() == 2);
 }
 
+TEST_CASE(
+    "Archive pages count stories from the oldest representative, and reading on from the page "
+    "before gives the same page") {
+  auto store = MemoryStore();
+  const FeedId a = AddFeedOrDie(*store, "https://a.example/feed");
+  const FeedId b = AddFeedOrDie(*store, "https://b.example/feed");
+  std::vector<feeds::Entry> originals;  // newest first, as a feed lists them
+  for (int i = 24; i >= 0; --i) {
+    const std::string n = std::to_string(i);
+    originals.push_back(MakeEntry("a" + n, "Story " + n, "https://a.example/" + n, At(1000 + i),
+                                  "<p>story number " + n + " about item" + n + "</p>"));
+  }
+  IngestOrDie(*store, a, MakeFeed(originals), At(10000));
+  // Later copies in b of stories 3 and 17 (same link and title): they join, never shift a page.
+  IngestOrDie(*store, b,
+              MakeFeed({MakeEntry("b17", "Story 17", "https://a.example/17", At(1017),
+                                  "<p>story number 17 about item17</p>"),
+                        MakeEntry("b3", "Story 3", "https://a.example/3", At(1003),
+                                  "<p>story number 3 about item3</p>")}),
+              At(20000));
+  CHECK(store->CountOutputStories({}).value() == 25);
+
+  auto titles = [](const std::vector<OutputRow>& rows) {
+    std::string all;
+    for (const auto& row : rows) {
+      all += row.entry.entry.title.value_or("?");
+      for (const auto& copy : row.also_in) all += "+" + std::to_string(copy.feed_id);
+      all += ",";
+    }
+    return all;
+  };
+  const auto first = store->SelectOutputPage({}, 0, 10).value();
+  CHECK(titles(first) == "Story 9,Story 8,Story 7,Story 6,Story 5,Story 4,Story 3+" +
+                             std::to_string(b) + ",Story 2,Story 1,Story 0,");
+  const auto second = store->SelectOutputPage({}, 1, 10).value();
+  REQUIRE(second.size() == 10);
+  CHECK(second.front().entry.entry.title == "Story 19");
+  CHECK(second[2].also_in.size() == 1);  // Story 17
+  CHECK(store->SelectOutputPage({}, 2, 10)->size() == 5);
+
+  // Reading on from the last story of page 0 (its newest item comes first).
+  OutputSelection after;
+  after.page_after = first.front().entry.id;
+  CHECK(titles(store->SelectOutputPage(after, 1, 10).value()) == titles(second));
+  after.page_after = second.front().entry.id;
+  CHECK(store->SelectOutputPage(after, 2, 10)->size() == 5);
+
+  // In b's own output its copies represent the stories.
+  OutputSelection only_b;
+  only_b.feeds = {b};
+  CHECK(store->CountOutputStories(only_b).value() == 2);
+  const auto b_page = store->SelectOutputPage(only_b, 0, 10).value();
+  CHECK(titles(b_page) == "Story 17,Story 3,");
+  CHECK(b_page.front().entry.feed_id == b);
+}
+
 TEST_CASE("Per-feed and listing queries use indexes, never a full scan of entries or stories" *
           SqliteOnly()) {
   auto store = MemoryStore();
@@ -220,6 +276,20 @@ TEST_CASE("Per-feed and listing queries use indexes, never a full scan of entrie
     if (plan.name == "merged output of one feed") {
       // Entries waiting for their story: one probe of the queue's key per selected entry.
       CHECK(all.find("SEARCH sp USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+    }
+    if (plan.name == "merged output of every feed") {
+      // Entries newest first from the index, stopping at the limit; each one's earlier
+      // copies from entries_by_story alone (no entries row, no ranking of every story).
+      CHECK(all.find("SCAN e USING INDEX entries_by_time") != std::string::npos);
+      CHECK(all.find("SEARCH o USING COVERING INDEX entries_by_story (story_id=?)") !=
+            std::string::npos);
+      CHECK(all.find("SCAN e USING INDEX entries_by_time | USE TEMP B-TREE") == std::string::npos);
+    }
+    if (plan.name == "archive page") {
+      // From the previous page's last story on, in id order.
+      CHECK(all.find("SEARCH e USING INTEGER PRIMARY KEY (rowid>?)") != std::string::npos);
+      CHECK(all.find("SEARCH o USING COVERING INDEX entries_by_story (story_id=?)") !=
+            std::string::npos);
     }
     if (plan.name == "entries waiting for their story") {
       // The queue in key order, each entry by its rowid: no sort, no scan of entries.

@@ -30,6 +30,10 @@ std::int64_t RawInt(const std::filesystem::path& path, const std::string& sql) {
   return value;
 }
 
+// Back from version 5 to the version 4 schema: entries_by_story without `fetched`.
+constexpr std::string_view kUndoMigration5 =
+    "DROP INDEX entries_by_story; CREATE INDEX entries_by_story ON entries(story_id, feed_id); ";
+
 // Back from version 4 to the version 3 schema: no story queue (a v3 feedd assigned stories
 // at ingest).
 constexpr std::string_view kUndoMigration4 = "DROP TABLE story_pending; ";
@@ -58,7 +62,7 @@ TEST_CASE("A new database file is created, migrated to the current schema and us
     CHECK(counts->feeds == 0);
   }
   CHECK(std::filesystem::exists(path));
-  CHECK(RawInt(path, "PRAGMA user_version") == 4);
+  CHECK(RawInt(path, "PRAGMA user_version") == 5);
   CHECK(RawInt(path, "PRAGMA page_size") == 16384);
   CHECK(RawInt(path,
                "SELECT count(*) FROM sqlite_schema WHERE name IN ('feeds', 'feed_tags', "
@@ -103,7 +107,8 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
   }
   // Back to exactly the version 1 schema: what v2 added goes (a v1 feedd indexed at ingest,
   // so the entry above is in the index, as in a real v1 file).
-  RawExec(path, std::string(kUndoMigration4) + std::string(kUndoMigration3) +
+  RawExec(path, std::string(kUndoMigration5) + std::string(kUndoMigration4) +
+                    std::string(kUndoMigration3) +
                     "DROP TABLE fts_pending; DROP INDEX feeds_by_config_url; "
                     "ALTER TABLE feeds DROP COLUMN config_url; PRAGMA user_version = 1");
   CHECK(RawInt(path,
@@ -128,7 +133,7 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
                 At(400));
     CHECK(store->Search("modern", 5)->size() == 1);
   }
-  CHECK(RawInt(path, "PRAGMA user_version") == 4);
+  CHECK(RawInt(path, "PRAGMA user_version") == 5);
   CHECK(RawInt(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
         1);
 }
@@ -154,12 +159,12 @@ TEST_CASE(
         MakeFeed({MakeEntry("new", "New", "https://a.example/new", At(10), Prose(12, 300))}),
         At(1000 + 30 * 86400));
   }
-  RawExec(path,
-          std::string(kUndoMigration4) + std::string(kUndoMigration3) + "PRAGMA user_version = 2");
+  RawExec(path, std::string(kUndoMigration5) + std::string(kUndoMigration4) +
+                    std::string(kUndoMigration3) + "PRAGMA user_version = 2");
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'story_bands'") == 0);
   {
     auto store = OpenOrDie(path);
-    CHECK(RawInt(path, "PRAGMA user_version") == 4);
+    CHECK(RawInt(path, "PRAGMA user_version") == 5);
     // The entry counts are taken over from the entries.
     CHECK(store->ListFeeds()->front().entry_count == 2);
     CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'stories_by_band%'") ==
@@ -204,7 +209,7 @@ TEST_CASE("A database from a newer feedd is refused with both versions named" * 
     REQUIRE_FALSE(store);
     CHECK(store.error().message == "open " + path.string() +
                                        ": database schema version 7 is newer than this feedd "
-                                       "supports (4)");
+                                       "supports (5)");
   }
   CHECK(RawInt(path, "PRAGMA user_version") == 7);  // left untouched
 }
@@ -225,11 +230,12 @@ TEST_CASE(
         MakeFeed({MakeEntry("one", "One", "https://a.example/one", At(10), Prose(21, 300))}),
         At(1000));
   }
-  RawExec(path, std::string(kUndoMigration4) + "PRAGMA user_version = 3");
+  RawExec(path,
+          std::string(kUndoMigration5) + std::string(kUndoMigration4) + "PRAGMA user_version = 3");
   REQUIRE_FALSE(OpenSqliteStore(path, OpenMode::kReadOnly));  // a reader does not migrate
   {
     auto store = OpenOrDie(path);
-    CHECK(RawInt(path, "PRAGMA user_version") == 4);
+    CHECK(RawInt(path, "PRAGMA user_version") == 5);
     CHECK(RawInt(path, "SELECT count(*) FROM story_pending") == 0);
     CHECK(store->SelectOutput({})->size() == 1);  // v3 entries are assigned: shown at once
     CHECK(*store->AssignPendingStories(100) == 0);
@@ -249,13 +255,45 @@ TEST_CASE(
         1);
 }
 
+TEST_CASE(
+    "A version 4 database is migrated to version 5: entries_by_story carries fetched and "
+    "outputs pick the same representatives" *
+    SqliteOnly()) {
+  TempDir dir;
+  const auto path = dir.path() / "v4.db";
+  {
+    auto store = OpenOrDie(path);
+    const FeedId a = AddFeedOrDie(*store, "https://a.example/feed");
+    const FeedId b = AddFeedOrDie(*store, "https://b.example/feed");
+    IngestOrDie(
+        *store, a,
+        MakeFeed({MakeEntry("one", "One", "https://a.example/one", At(10), Prose(31, 300))}),
+        At(1000));
+    IngestOrDie(
+        *store, b,
+        MakeFeed({MakeEntry("copy", "One", "https://b.example/copy", At(10), Prose(31, 300))}),
+        At(2000));
+  }
+  RawExec(path, std::string(kUndoMigration5) + "PRAGMA user_version = 4");
+  CHECK(RawInt(path, "SELECT count(*) FROM pragma_index_info('entries_by_story')") == 2);
+  auto store = OpenOrDie(path);
+  CHECK(RawInt(path, "PRAGMA user_version") == 5);
+  CHECK(RawInt(path,
+               "SELECT count(*) FROM pragma_index_info('entries_by_story') WHERE name = "
+               "'fetched'") == 1);
+  const auto output = store->SelectOutput({}).value();
+  REQUIRE(output.size() == 1);
+  CHECK(output[0].entry.entry.link == std::optional<std::string>("https://a.example/one"));
+  CHECK(output[0].also_in.size() == 1);
+}
+
 TEST_CASE("A read-only connection refuses a database that was never migrated" * SqliteOnly()) {
   TempDir dir;
   const auto path = dir.path() / "empty.db";
   RawExec(path, "CREATE TABLE unrelated (x)");
   auto store = OpenSqliteStore(path, OpenMode::kReadOnly);
   REQUIRE_FALSE(store);
-  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (4)") !=
+  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (5)") !=
         std::string::npos);
   auto missing = OpenSqliteStore(dir.path() / "missing.db", OpenMode::kReadOnly);
   REQUIRE_FALSE(missing);

@@ -46,30 +46,65 @@ Result<std::string> TsQuery(std::string_view query) {
   return translated;
 }
 
-// The selection's sources and full-text filter as WHERE clauses over entries e.
-Result<std::vector<std::string>> SelectionClauses(const OutputSelection& selection,
-                                                  PgParams& params) {
-  std::vector<std::string> sources;
-  if (!selection.feeds.empty()) {
-    sources.push_back(
-        "e.feed_id = ANY(" +
-        params.AddArray(std::vector<std::int64_t>(selection.feeds.begin(), selection.feeds.end())) +
-        "::bigint[])");
+// A selection's filters with their values bound once in `params`, as SQL over any alias of
+// entries (PostgreSQL lets a $n appear more than once).
+class SelectionFilter {
+ public:
+  static Result<SelectionFilter> Make(const OutputSelection& selection, PgParams& params) {
+    SelectionFilter filter;
+    if (!selection.feeds.empty()) {
+      filter.feeds_ = params.AddArray(
+          std::vector<std::int64_t>(selection.feeds.begin(), selection.feeds.end()));
+    }
+    if (!selection.tags.empty()) filter.tags_ = params.AddArray(selection.tags);
+    if (!selection.query.empty()) {
+      auto query = TsQuery(selection.query);
+      if (!query) return Unexpected(query.error());
+      filter.query_ = params.Add(*query);
+    }
+    return filter;
   }
-  if (!selection.tags.empty()) {
-    sources.push_back("e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ANY(" +
-                      params.AddArray(selection.tags) + "::text[]))");
+
+  // Adds the window (only entries newer than `oldest`) to what On(…, true) checks.
+  void SetWindow(Timestamp oldest, PgParams& params) { oldest_ = params.Add(oldest); }
+
+  // The filters on the entries row `alias`; none when the selection takes every entry.
+  std::vector<std::string> On(const std::string& alias, bool with_window) const {
+    const std::string a = alias + ".";
+    std::vector<std::string> sources;
+    if (!feeds_.empty()) sources.push_back(a + "feed_id = ANY(" + feeds_ + "::bigint[])");
+    if (!tags_.empty()) {
+      sources.push_back(a + "feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ANY(" + tags_ +
+                        "::text[]))");
+    }
+    std::vector<std::string> clauses;
+    if (sources.size() == 1) clauses.push_back(sources[0]);
+    if (sources.size() == 2) clauses.push_back("(" + sources[0] + " OR " + sources[1] + ")");
+    if (with_window && !oldest_.empty())
+      clauses.push_back(a + "sort_time >= " + oldest_ + "::bigint");
+    if (!query_.empty()) {
+      clauses.push_back(a + "search @@ to_tsquery(" + Config() + ", " + query_ + ")");
+    }
+    return clauses;
   }
-  std::vector<std::string> clauses;
-  if (sources.size() == 1) clauses.push_back(sources[0]);
-  if (sources.size() == 2) clauses.push_back("(" + sources[0] + " OR " + sources[1] + ")");
-  if (!selection.query.empty()) {
-    auto query = TsQuery(selection.query);
-    if (!query) return Unexpected(query.error());
-    clauses.push_back("e.search @@ to_tsquery(" + Config() + ", " + params.Add(*query) + ")");
+
+  // True for the entry e that represents its story: its earliest-seen selected copy, found
+  // by probing entries_by_story (so a query walks entries in its own order and stops at its
+  // LIMIT, where ranking every story's copies reads the whole selection each time).
+  std::string Representative(bool with_window) const {
+    std::string sql =
+        "NOT EXISTS (SELECT 1 FROM entries o WHERE o.story_id = e.story_id AND "
+        "(o.fetched, o.id) < (e.fetched, e.id)";
+    for (const auto& clause : On("o", with_window)) sql += " AND " + clause;
+    return sql + ")";
   }
-  return clauses;
-}
+
+ private:
+  std::string feeds_;
+  std::string tags_;
+  std::string query_;
+  std::string oldest_;
+};
 
 }  // namespace
 
@@ -184,22 +219,19 @@ Result<std::vector<OutputRow>> PgStore::SelectOutput(const OutputSelection& sele
   const std::string what = "select output";
   if (selection.limit <= 0) return std::vector<OutputRow>();
   PgParams params;
-  auto clauses = SelectionClauses(selection, params);
-  if (!clauses) return PgFailAs(what, clauses.error());
-  if (selection.window) {
-    const Timestamp oldest = selection.now.value_or(Now()) - *selection.window;
-    clauses->push_back("e.sort_time >= " + params.Add(oldest) + "::bigint");
-  }
+  auto filter = SelectionFilter::Make(selection, params);
+  if (!filter) return PgFailAs(what, filter.error());
+  if (selection.window)
+    filter->SetWindow(selection.now.value_or(Now()) - *selection.window, params);
+  auto clauses = filter->On("e", true);
+  const std::string copies = Where(clauses);
+  clauses.push_back(filter->Representative(true));
   const std::string sql =
-      "WITH sel AS (SELECT e.id, e.story_id, e.fetched, e.sort_time FROM entries e" +
-      Where(*clauses) +
-      "), ranked AS (SELECT id, story_id, sort_time, ROW_NUMBER() OVER "
-      "(PARTITION BY story_id ORDER BY fetched, id) AS copy FROM sel), "
-      "top AS (SELECT story_id, id AS rep_id, sort_time AS rep_time FROM ranked "
-      "WHERE copy = 1 ORDER BY sort_time DESC, id DESC LIMIT " +
+      "WITH top AS (SELECT e.story_id, e.id AS rep_id, e.sort_time AS rep_time FROM entries e" +
+      Where(clauses) + " ORDER BY e.sort_time DESC, e.id DESC LIMIT " +
       params.Add(selection.limit) + "::bigint) " + EntrySelect() +
-      ", top.rep_id FROM top JOIN ranked r ON r.story_id = top.story_id "
-      "JOIN entries e ON e.id = r.id ORDER BY top.rep_time DESC, top.rep_id DESC, r.copy";
+      ", top.rep_id FROM top JOIN entries e ON e.story_id = top.story_id" + copies +
+      " ORDER BY top.rep_time DESC, top.rep_id DESC, e.fetched, e.id";
   auto rows = ReadOutputRows(sql, params);
   if (!rows) return PgFailAs(what, rows.error());
   return rows;
@@ -208,33 +240,35 @@ Result<std::vector<OutputRow>> PgStore::SelectOutput(const OutputSelection& sele
 Result<std::int64_t> PgStore::CountOutputStories(const OutputSelection& selection) {
   const std::string what = "count output stories";
   PgParams params;
-  auto clauses = SelectionClauses(selection, params);
-  if (!clauses) return PgFailAs(what, clauses.error());
-  auto rows =
-      conn_.Query("SELECT COUNT(DISTINCT e.story_id) FROM entries e" + Where(*clauses), params);
+  auto filter = SelectionFilter::Make(selection, params);
+  if (!filter) return PgFailAs(what, filter.error());
+  auto rows = conn_.Query(
+      "SELECT COUNT(DISTINCT e.story_id) FROM entries e" + Where(filter->On("e", false)), params);
   if (!rows) return PgFailAs(what, rows.error());
   return rows->empty() ? 0 : rows->Int(0, 0);
 }
 
-// Stories numbered from the oldest by their representative's id, as in output_history.cc.
+// Stories numbered from the oldest by their representative's id, as in output_sql.cc.
 Result<std::vector<OutputRow>> PgStore::SelectOutputPage(const OutputSelection& selection,
                                                          std::int64_t page, int page_size) {
   const std::string what = "select output page " + std::to_string(page);
   if (page < 0 || page_size <= 0) return std::vector<OutputRow>();
   PgParams params;
-  auto clauses = SelectionClauses(selection, params);
-  if (!clauses) return PgFailAs(what, clauses.error());
-  const std::string size = params.Add(page_size);
-  const std::string offset = params.Add(page * static_cast<std::int64_t>(page_size));
-  const std::string sql = "WITH sel AS (SELECT e.id, e.story_id, e.fetched FROM entries e" +
-                          Where(*clauses) +
-                          "), ranked AS (SELECT id, story_id, ROW_NUMBER() OVER "
-                          "(PARTITION BY story_id ORDER BY fetched, id) AS copy FROM sel), "
-                          "page AS (SELECT story_id, id AS rep_id FROM ranked WHERE copy = 1 "
-                          "ORDER BY id LIMIT " +
-                          size + "::bigint OFFSET " + offset + "::bigint) " + EntrySelect() +
-                          ", page.rep_id FROM page JOIN ranked r ON r.story_id = page.story_id "
-                          "JOIN entries e ON e.id = r.id ORDER BY page.rep_id DESC, r.copy";
+  auto filter = SelectionFilter::Make(selection, params);
+  if (!filter) return PgFailAs(what, filter.error());
+  auto clauses = filter->On("e", false);
+  const std::string copies = Where(clauses);
+  clauses.push_back(filter->Representative(false));
+  std::int64_t offset = page * static_cast<std::int64_t>(page_size);
+  if (selection.page_after) {
+    clauses.push_back("e.id > " + params.Add(*selection.page_after) + "::bigint");
+    offset = 0;
+  }
+  const std::string sql = "WITH page AS (SELECT e.story_id, e.id AS rep_id FROM entries e" +
+                          Where(clauses) + " ORDER BY e.id LIMIT " + params.Add(page_size) +
+                          "::bigint OFFSET " + params.Add(offset) + "::bigint) " + EntrySelect() +
+                          ", page.rep_id FROM page JOIN entries e ON e.story_id = page.story_id" +
+                          copies + " ORDER BY page.rep_id DESC, e.fetched, e.id";
   auto rows = ReadOutputRows(sql, params);
   if (!rows) return PgFailAs(what, rows.error());
   return rows;

@@ -138,7 +138,15 @@ ALTER TABLE feeds ADD COLUMN entry_count BIGINT NOT NULL DEFAULT 0;
 UPDATE feeds f SET entry_count = (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
+// v4: entries_by_story carries `fetched`, so the copy that represents a story in a merged
+// output is found from the index (an index-only probe per entry: see pg_queries.cc).
+constexpr std::string_view kMigration4 = R"sql(
+DROP INDEX entries_by_story;
+CREATE INDEX entries_by_story ON entries (story_id, feed_id, fetched);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                         kMigration4};
 
 // English stemming (Snowball, like FTS5's porter) with diacritics folded by the unaccent
 // dictionary where the server has it (contrib; a trusted extension since PostgreSQL 13).

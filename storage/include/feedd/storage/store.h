@@ -142,6 +142,10 @@ struct OutputSelection {
   int limit = 100;
   std::optional<std::chrono::seconds> window;  // only entries newer than now - window
   std::optional<Timestamp> now;                // the clock for `window`; nullopt: the system clock
+  // SelectOutputPage only: the representative id of the last story of the page before, when
+  // the caller has just read it. The page then reads on from that story instead of counting
+  // every story from the oldest (`page` is not used). A wrong hint gives a wrong page.
+  std::optional<EntryId> page_after;
 };
 
 // What retention may delete, per feed. Values, never a config object.
