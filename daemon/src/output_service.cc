@@ -105,6 +105,10 @@ std::string OutputPath(std::string_view name, OutputFormat format,
 
 namespace {
 
+// How long documents share one read of the feed list (OutputService::feeds_): a renamed
+// feed shows in outputs within this, a new one at once.
+constexpr std::chrono::seconds kFeedsMaxAge{5};
+
 feeds::ItemOrigin OriginOf(const storage::StoredEntry& copy,
                            const std::unordered_map<storage::FeedId, storage::FeedRecord>& feeds) {
   feeds::ItemOrigin origin;
@@ -137,6 +141,7 @@ OutputService::OutputService(boost::asio::any_io_executor io, boost::asio::any_i
 
 void OutputService::Reconfigure(OutputSettings settings) {
   settings_ = std::move(settings);
+  feeds_.reset();  // the config's feeds may have changed with it
   Invalidate();
 }
 
@@ -154,9 +159,9 @@ void OutputService::ScheduleWrite() {
   if ((settings_.public_dir.empty() && settings_.websub_hub.empty()) || write_scheduled_) return;
   write_scheduled_ = true;
   // Coalesce a burst of ingests into one rewrite, and keep rewrites to about a sixth of the
-  // time (a pass over many outputs with archive pages can take a second of CPU).
+  // time (a pass writing the archive pages of a cold import takes seconds of CPU).
   const auto delay = std::clamp<std::chrono::steady_clock::duration>(
-      last_write_took_ * 5, std::chrono::seconds(1), std::chrono::seconds(10));
+      last_write_took_ * 5, std::chrono::seconds(1), std::chrono::seconds(60));
   write_timer_.expires_after(delay);
   write_timer_.async_wait([this](boost::system::error_code error) {
     write_scheduled_ = false;
@@ -181,39 +186,48 @@ boost::asio::awaitable<Result<std::int64_t>> OutputService::ArchivePages(
   co_return *count / kArchivePageSize;
 }
 
-boost::asio::awaitable<Result<std::pair<storage::OutputSelection, OutputService::FeedsById>>>
-OutputService::Select(const config::OutputConfig& output) {
+boost::asio::awaitable<Result<OutputService::SharedFeeds>> OutputService::Feeds(bool reload) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!reload && feeds_ && now - feeds_loaded_ < kFeedsMaxAge) co_return feeds_;
   auto feeds = co_await reader_.Call(&storage::Store::ListFeeds);
   if (!feeds) co_return Unexpected(feeds.error());
-  FeedsById by_id;
+  auto by_id = std::make_shared<FeedsById>();
+  for (auto& feed : *feeds) by_id->emplace(feed.id, std::move(feed));
+  feeds_ = std::move(by_id);
+  feeds_loaded_ = now;
+  co_return feeds_;
+}
+
+boost::asio::awaitable<Result<std::pair<storage::OutputSelection, OutputService::SharedFeeds>>>
+OutputService::Select(const config::OutputConfig& output) {
+  auto by_id = co_await Feeds(/*reload=*/false);
+  if (!by_id) co_return Unexpected(by_id.error());
   storage::OutputSelection selection;
-  for (auto& feed : *feeds) {
+  for (const auto& [id, feed] : **by_id) {
     if (std::find(output.feeds.begin(), output.feeds.end(), feed.url) != output.feeds.end()) {
-      selection.feeds.push_back(feed.id);
+      selection.feeds.push_back(id);
     }
-    by_id.emplace(feed.id, std::move(feed));
   }
   if (!output.feeds.empty() && selection.feeds.empty()) selection.feeds.push_back(-1);  // none
   selection.tags = output.tags;
   selection.query = output.query;
   selection.limit = output.limit;
   selection.window = output.window;
-  co_return std::pair{std::move(selection), std::move(by_id)};
+  co_return std::pair{std::move(selection), std::move(*by_id)};
 }
 
 boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
-    const config::OutputConfig& output, std::optional<std::int64_t> page) {
-  const std::uint64_t generation = generation_;
+    const config::OutputConfig& output, std::optional<std::int64_t> page, ArchiveRun& run) {
   auto selected = co_await Select(output);
   if (!selected) co_return Unexpected(selected.error());
   auto& [selection, by_id] = *selected;
-  if (page && last_page_end_ && last_page_end_->name == output.name &&
-      last_page_end_->page == *page - 1 && last_page_end_->generation == generation) {
-    selection.page_after = last_page_end_->last_representative;
+  if (!run.full_pages) {
+    auto count = co_await reader_.Call(&storage::Store::CountOutputStories, selection);
+    if (!count) co_return Unexpected(count.error());
+    run.full_pages = *count / kArchivePageSize;
   }
-  auto count = co_await reader_.Call(&storage::Store::CountOutputStories, selection);
-  if (!count) co_return Unexpected(count.error());
-  const std::int64_t full_pages = *count / kArchivePageSize;
+  const std::int64_t full_pages = *run.full_pages;
+  if (page && run.after && run.after_page == *page - 1) selection.page_after = run.after;
   if (page && (*page < 0 || *page >= full_pages)) co_return Fail("no such archive page");
   Result<std::vector<storage::OutputRow>> rows = std::vector<storage::OutputRow>{};
   if (page) {
@@ -223,9 +237,20 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
     rows = co_await reader_.Call(&storage::Store::SelectOutput, selection);
   }
   if (!rows) co_return Unexpected(rows.error());
-  if (page && !rows->empty()) {
+  const bool unknown_feed = std::any_of(rows->begin(), rows->end(), [&](const auto& row) {
+    return !by_id->contains(row.entry.feed_id) ||
+           std::any_of(row.also_in.begin(), row.also_in.end(),
+                       [&](const auto& copy) { return !by_id->contains(copy.feed_id); });
+  });
+  if (unknown_feed) {
+    auto reloaded = co_await Feeds(/*reload=*/true);
+    if (!reloaded) co_return Unexpected(reloaded.error());
+    by_id = std::move(*reloaded);
+  }
+  if (page) {
     // Rows come newest first: the first is the page's last story.
-    last_page_end_ = PageEnd{output.name, *page, generation, rows->front().entry.id};
+    run.after = rows->empty() ? std::nullopt : std::optional(rows->front().entry.id);
+    run.after_page = *page;
   }
   std::vector<storage::EntryId> ids;
   for (const auto& row : *rows) ids.push_back(row.entry.id);
@@ -259,8 +284,8 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
     if (auto found = edited.find(row.entry.id); found != edited.end()) {
       item.updated = std::max(item.updated, found->second);
     }
-    item.origin = OriginOf(row.entry, by_id);
-    for (const auto& copy : row.also_in) item.also_in.push_back(OriginOf(copy, by_id));
+    item.origin = OriginOf(row.entry, *by_id);
+    for (const auto& copy : row.also_in) item.also_in.push_back(OriginOf(copy, *by_id));
     item.entry = std::move(row.entry.entry);
     // Readers of a merged feed get the article's link, not the campaign that syndicated it.
     if (item.entry.link) item.entry.link = feeds::StripTrackingParameters(*item.entry.link);
@@ -271,7 +296,8 @@ boost::asio::awaitable<Result<feeds::OutputDocument>> OutputService::Build(
 }
 
 boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Render(
-    std::string name, OutputFormat format, std::optional<std::int64_t> page, bool keep) {
+    std::string name, OutputFormat format, std::optional<std::int64_t> page, bool keep,
+    ArchiveRun* run) {
   const auto found = std::find_if(settings_.outputs.begin(), settings_.outputs.end(),
                                   [&](const auto& output) { return output.name == name; });
   if (found == settings_.outputs.end()) co_return nullptr;
@@ -280,12 +306,22 @@ boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Ren
   // A copy: a reload may replace settings_ while this coroutine waits on storage.
   const config::OutputConfig output = *found;
   Result<feeds::OutputDocument> document = feeds::OutputDocument{};
-  if (page && last_archive_ && last_archive_->name == name && last_archive_->page == *page &&
-      last_archive_->generation == generation) {
-    document = last_archive_->document;
+  ArchiveRun own_run;
+  if (run == nullptr) run = &own_run;
+  const std::int64_t page_key = page.value_or(-1);
+  if (last_built_ && last_built_->name == name && last_built_->page == page_key &&
+      last_built_->generation == generation) {
+    document = last_built_->document;
+    if (page) {
+      run->after = last_built_->page_end;
+      run->after_page = *page;
+    }
   } else {
-    document = co_await Build(output, page);
-    if (page && document) last_archive_ = ArchiveDocument{name, *page, generation, *document};
+    document = co_await Build(output, page, *run);
+    if (document) {
+      last_built_ =
+          BuiltDocument{name, page_key, generation, *document, page ? run->after : std::nullopt};
+    }
   }
   if (!document) {
     if (!page) spdlog::error("output {}: {}", name, document.error().message);
@@ -357,12 +393,8 @@ boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Get
 }
 
 boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::RenderArchiveForFile(
-    std::string name, OutputFormat format, std::int64_t page) {
-  if (auto cached = cache_.find({name, format, page});
-      cached != cache_.end() && cached->second.first == generation_) {
-    co_return cached->second.second;
-  }
-  co_return co_await Render(std::move(name), format, page, /*keep=*/false);
+    std::string name, OutputFormat format, std::int64_t page, ArchiveRun& run) {
+  co_return co_await Render(std::move(name), format, page, /*keep=*/false, &run);
 }
 
 std::shared_ptr<const RenderedOutput> OutputService::Index() {

@@ -105,21 +105,39 @@ class OutputService {
 
  private:
   using FeedsById = std::unordered_map<storage::FeedId, storage::FeedRecord>;
+  using SharedFeeds = std::shared_ptr<const FeedsById>;
+  // Every feed by id: feeds_ while younger than kFeedsMaxAge, else (or when `reload`) read
+  // from storage.
+  boost::asio::awaitable<Result<SharedFeeds>> Feeds(bool reload);
   // The storage selection of an output, and every feed by id (for the items' origins).
   // `output` as for Build.
-  boost::asio::awaitable<Result<std::pair<storage::OutputSelection, FeedsById>>> Select(
+  boost::asio::awaitable<Result<std::pair<storage::OutputSelection, SharedFeeds>>> Select(
       const config::OutputConfig& output);
+  // What is known of an output's archive while pages are built: how many pages are
+  // complete (counting the stories reads the whole selection: once per writer pass, not once
+  // per page), and where the page built last ended (its newest story's representative entry),
+  // so the page after it reads on from there instead of counting from the oldest story.
+  // Stories only add at the end, so both hold for the pass (see Store::SelectOutputPage).
+  struct ArchiveRun {
+    std::optional<std::int64_t> full_pages;
+    std::optional<storage::EntryId> after;  // valid for page `after_page + 1` only
+    std::int64_t after_page = -1;
+  };
   // Current document (no `page`) or archive page `page`, which must be complete. `output`:
-  // the caller's copy, kept alive by the awaiting caller's frame.
+  // the caller's copy, kept alive by the awaiting caller's frame. `run`: counted and
+  // updated (after building a page, `after` is where it ended).
   boost::asio::awaitable<Result<feeds::OutputDocument>> Build(const config::OutputConfig& output,
-                                                              std::optional<std::int64_t> page);
+                                                              std::optional<std::int64_t> page,
+                                                              ArchiveRun& run);
   // `keep`: whether the rendering goes into cache_. The file writer renders every archive
   // page once and writes it; kept, thousands of pages (a cold import) stayed in memory.
+  // `run`: the writer's, carried across its pages; null: a fresh one.
   boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> Render(
-      std::string name, OutputFormat format, std::optional<std::int64_t> page, bool keep = true);
+      std::string name, OutputFormat format, std::optional<std::int64_t> page, bool keep = true,
+      ArchiveRun* run = nullptr);
   // Archive page `page` rendered for the file writer: not cached.
   boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> RenderArchiveForFile(
-      std::string name, OutputFormat format, std::int64_t page);
+      std::string name, OutputFormat format, std::int64_t page, ArchiveRun& run);
   // Complete archive pages of an output's selection; `output` as for Build.
   boost::asio::awaitable<Result<std::int64_t>> ArchivePages(const config::OutputConfig& output);
   void ScheduleWrite();
@@ -134,27 +152,23 @@ class OutputService {
            std::pair<std::uint64_t, std::shared_ptr<const RenderedOutput>>>
       cache_;
   std::pair<std::uint64_t, std::shared_ptr<const RenderedOutput>> index_cache_;
-  // The last archive document built: (name, page, generation) and the document. An archive
-  // page is rendered in three formats in a row; each Build costs two passes over the
-  // selection in storage.
-  struct ArchiveDocument {
+  // The last document built, for the other formats of the same output, page and generation:
+  // a writer pass renders each document in three or four formats in a row, and each Build
+  // reads the feed list and the selection from storage.
+  struct BuiltDocument {
     std::string name;
-    std::int64_t page = -1;
+    std::int64_t page = -1;  // -1: the current document
     std::uint64_t generation = 0;
     feeds::OutputDocument document;
+    std::optional<storage::EntryId> page_end;  // ArchiveRun::after once this page was read
   };
-  std::optional<ArchiveDocument> last_archive_;
-  // Where the last archive page built ended (its newest story's representative entry), so
-  // the page after it reads on from there: the writer builds a cold import's pages in a row,
-  // and counting each page's stories from the oldest made that quadratic. Only within one
-  // generation: a deletion in between would shift the pages.
-  struct PageEnd {
-    std::string name;
-    std::int64_t page = -1;
-    std::uint64_t generation = 0;
-    storage::EntryId last_representative = 0;
-  };
-  std::optional<PageEnd> last_page_end_;
+  std::optional<BuiltDocument> last_built_;
+  // The feed list behind items' origins and outputs' feed ids, shared by the documents built
+  // within a few seconds: reading every feed record for each document (each archive page of
+  // a cold import of 10,000 feeds) took most of a writer pass. A document naming a feed the
+  // list lacks (one just added) reloads it at once.
+  SharedFeeds feeds_;
+  std::chrono::steady_clock::time_point feeds_loaded_;
   std::map<std::pair<std::string, OutputFormat>, std::string> seen_etags_;  // for WebSub
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;

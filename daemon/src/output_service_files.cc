@@ -123,12 +123,14 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
         continue;
       }
       const auto archive_dir = dir / output.name / "archive";
+      ArchiveRun run;
+      run.full_pages = *pages;
       for (std::int64_t page = 0; page < *pages; ++page) {
         for (const auto format : kFeedFormats) {
           const std::string file = std::to_string(page) + "." + OutputExtension(format);
           std::error_code ec;
           if (std::filesystem::exists(archive_dir / file, ec)) continue;
-          auto rendered = co_await RenderArchiveForFile(output.name, format, page);
+          auto rendered = co_await RenderArchiveForFile(output.name, format, page, run);
           if (!rendered) continue;
           auto write = [archive_dir, file, rendered]() {
             return WriteAtomically(archive_dir, file, rendered->body());

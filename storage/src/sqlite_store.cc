@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "feed_model.h"
 #include "fts_rank.h"
 #include "schema.h"
 #include "sql_text.h"
@@ -15,32 +16,6 @@ namespace {
 // How long a connection waits for another's lock before SQLITE_BUSY. The writer holds locks
 // for one ingest transaction (milliseconds); readers in WAL never block it.
 constexpr int kBusyTimeoutMs = 5000;
-
-FeedStatus ParseStatus(std::string_view text) {
-  if (text == "ok") return FeedStatus::kOk;
-  if (text == "error") return FeedStatus::kError;
-  if (text == "gone") return FeedStatus::kGone;
-  return FeedStatus::kNew;
-}
-
-FetchStage ParseStage(std::string_view text) {
-  constexpr FetchStage kAll[] = {FetchStage::kPolicy, FetchStage::kDns,  FetchStage::kConnect,
-                                 FetchStage::kTls,    FetchStage::kHttp, FetchStage::kNotAFeed,
-                                 FetchStage::kParse,  FetchStage::kStore};
-  for (const auto stage : kAll) {
-    if (FetchStageName(stage) == text) return stage;
-  }
-  return FetchStage::kNone;
-}
-
-std::vector<std::string> CleanTags(const std::vector<std::string>& tags) {
-  std::vector<std::string> clean;
-  for (const auto& tag : tags) {
-    if (tag.empty()) continue;
-    if (std::find(clean.begin(), clean.end(), tag) == clean.end()) clean.push_back(tag);
-  }
-  return clean;
-}
 
 std::string FeedName(FeedId id) { return "feed " + std::to_string(id); }
 
@@ -77,50 +52,6 @@ Result<void> Configure(Database& db, OpenMode mode, bool in_memory) {
 }
 
 }  // namespace
-
-std::string_view FeedStatusName(FeedStatus status) {
-  switch (status) {
-    case FeedStatus::kNew:
-      return "new";
-    case FeedStatus::kOk:
-      return "ok";
-    case FeedStatus::kError:
-      return "error";
-    case FeedStatus::kGone:
-      return "gone";
-  }
-  return "new";
-}
-
-std::string_view FetchStageName(FetchStage stage) {
-  switch (stage) {
-    case FetchStage::kNone:
-      return "";
-    case FetchStage::kPolicy:
-      return "policy";
-    case FetchStage::kDns:
-      return "dns";
-    case FetchStage::kConnect:
-      return "connect";
-    case FetchStage::kTls:
-      return "tls";
-    case FetchStage::kHttp:
-      return "http";
-    case FetchStage::kNotAFeed:
-      return "not-a-feed";
-    case FetchStage::kParse:
-      return "parse";
-    case FetchStage::kStore:
-      return "store";
-  }
-  return "";
-}
-
-std::string FeedRecord::DisplayTitle() const {
-  if (user_title && !user_title->empty()) return *user_title;
-  if (feed_title && !feed_title->empty()) return *feed_title;
-  return url;
-}
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path, OpenMode mode) {
   const std::string name = path.string();
@@ -175,8 +106,8 @@ Result<std::vector<FeedRecord>> SqliteStore::QueryFeeds(std::string_view where_s
     feed.user_title = s.OptionalText(2);
     feed.feed_title = s.OptionalText(3);
     feed.site_link = s.OptionalText(4);
-    feed.status = ParseStatus(s.Text(5));
-    feed.error_stage = ParseStage(s.Text(6));
+    feed.status = ParseFeedStatus(s.Text(5));
+    feed.error_stage = ParseFetchStage(s.Text(6));
     feed.last_error = s.OptionalText(7);
     if (auto status = s.OptionalInt(8)) feed.last_http_status = static_cast<int>(*status);
     feed.consecutive_failures = static_cast<int>(s.Int(9));

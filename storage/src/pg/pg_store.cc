@@ -3,36 +3,12 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "feed_model.h"
 #include "pg_schema.h"
 #include "pg_store_impl.h"
 
 namespace feedd::storage {
 namespace {
-
-FeedStatus ParseStatus(std::string_view text) {
-  for (const auto status : {FeedStatus::kOk, FeedStatus::kError, FeedStatus::kGone}) {
-    if (FeedStatusName(status) == text) return status;
-  }
-  return FeedStatus::kNew;
-}
-
-FetchStage ParseStage(std::string_view text) {
-  for (const auto stage :
-       {FetchStage::kPolicy, FetchStage::kDns, FetchStage::kConnect, FetchStage::kTls,
-        FetchStage::kHttp, FetchStage::kNotAFeed, FetchStage::kParse, FetchStage::kStore}) {
-    if (FetchStageName(stage) == text) return stage;
-  }
-  return FetchStage::kNone;
-}
-
-std::vector<std::string> CleanTags(const std::vector<std::string>& tags) {
-  std::vector<std::string> clean;
-  for (const auto& tag : tags) {
-    if (tag.empty()) continue;
-    if (std::find(clean.begin(), clean.end(), tag) == clean.end()) clean.push_back(tag);
-  }
-  return clean;
-}
 
 std::string FeedName(FeedId id) { return "feed " + std::to_string(id); }
 
@@ -104,8 +80,8 @@ Result<std::vector<FeedRecord>> PgStore::QueryFeeds(const std::string& where_sql
     feed.user_title = rows->OptionalText(r, 2);
     feed.feed_title = rows->OptionalText(r, 3);
     feed.site_link = rows->OptionalText(r, 4);
-    feed.status = ParseStatus(rows->Text(r, 5));
-    feed.error_stage = ParseStage(rows->Text(r, 6));
+    feed.status = ParseFeedStatus(rows->Text(r, 5));
+    feed.error_stage = ParseFetchStage(rows->Text(r, 6));
     feed.last_error = rows->OptionalText(r, 7);
     if (auto status = rows->OptionalInt(r, 8)) feed.last_http_status = static_cast<int>(*status);
     feed.consecutive_failures = static_cast<int>(rows->Int(r, 9));
