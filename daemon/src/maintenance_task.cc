@@ -1,6 +1,6 @@
-// The maintenance loop: story pass then index drain every second (at once after an ingest),
-// retention and optimize hourly, all on the writer StoreWorker so they queue behind (and never
-// race) ingest; heap trims after both.
+// The maintenance loop: story pass every second (at once after an ingest), the index drain
+// once ingest is quiet, retention and optimize hourly, all on the writer StoreWorker so they
+// queue behind (and never race) ingest; heap trims after both.
 #include "maintenance_task.h"
 
 #if defined(__GLIBC__)
@@ -30,6 +30,14 @@ constexpr int kStoryBatch = 2000;
 // After an ingest the loop runs this soon (not at once: the fetches of one scheduler tick
 // finish together, and one pass then takes them all).
 constexpr std::chrono::milliseconds kAfterIngest{100};
+
+// The full-text index waits while ingests keep coming (a cold import, a large refresh): the
+// fetches and the story pass (which merged outputs and `refresh --wait` wait for) get the
+// CPU and the writer, and the index takes the backlog in large batches once ingest has been
+// quiet for kIndexQuiet - or every kIndexMaxLag during a long burst, so search never lags
+// further behind than that.
+constexpr std::chrono::seconds kIndexQuiet{2};
+constexpr std::chrono::seconds kIndexMaxLag{30};
 
 // Heap trims. glibc keeps memory freed by any thread in that thread's arena (fetch bodies,
 // parse trees, SQLite pages the reader drops when the writer commits), and only gives back
@@ -85,7 +93,8 @@ void MaintenanceTask::Stop() {
 
 void MaintenanceTask::Poke() {
   if (!running_) return;
-  const auto soon = std::chrono::steady_clock::now() + kAfterIngest;
+  last_ingest_ = std::chrono::steady_clock::now();
+  const auto soon = last_ingest_ + kAfterIngest;
   if (!waiting_) {
     poked_ = true;  // a pass is running: the next wait is short
   } else if (timer_.expiry() > soon) {
@@ -173,7 +182,12 @@ asio::awaitable<void> MaintenanceTask::Loop() {
     // Stories first: the pass writes the text the index takes, and merged outputs show new
     // entries once assigned.
     const int assigned = co_await DrainStories();
-    const int indexed = co_await DrainIndex();
+    int indexed = 0;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ingest_ >= kIndexQuiet || now - last_index_ >= kIndexMaxLag) {
+      indexed = co_await DrainIndex();
+      last_index_ = now;
+    }
     if ((assigned > 0 || indexed > 0) && on_entries_changed_) on_entries_changed_();
     indexed_since_trim_ += indexed;
     bool heavy = false;

@@ -1,5 +1,6 @@
-// Background upkeep on the writer: runs the deferred story pass and full-text index every second
-// and soon after each ingest (merged outputs and search are consistent within seconds), hourly
+// Background upkeep on the writer: runs the deferred story pass every second and soon after each
+// ingest (merged outputs are consistent within a second), the full-text index once ingest has
+// been quiet for two seconds (at least every 30 s during a long burst), hourly
 // applies retention and lets SQLite refresh statistics and merge index segments, and hands free
 // heap back to the system after heavy work. io thread.
 #pragma once
@@ -64,6 +65,8 @@ class MaintenanceTask {
   bool running_ = false;
   bool waiting_ = false;  // Loop is waiting on timer_
   bool poked_ = false;    // Poke came while a pass ran: the next wait is short
+  std::chrono::steady_clock::time_point last_ingest_{};  // the last Poke
+  std::chrono::steady_clock::time_point last_index_{};   // the last index drain
 };
 
 // The retention policy from the storage settings; `keep_window` is the largest output

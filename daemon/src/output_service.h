@@ -50,9 +50,11 @@ struct RenderedOutput {
   const std::string& etag() const { return identity.etag; }
 };
 
-// Fills `rendered`'s representations from `body`: the identity bytes, their gzip member, the
-// ETags and the header lines. content_type, last_modified and cache_control must be set.
-void PrepareRepresentations(RenderedOutput& rendered, std::string body);
+// Fills `rendered`'s representations from `body`: the identity bytes, their gzip member
+// (unless `compress` is false: a rendering only written to a file is never served from
+// memory), the ETags and the header lines. content_type, last_modified and cache_control
+// must be set.
+void PrepareRepresentations(RenderedOutput& rendered, std::string body, bool compress = true);
 
 // Stories per RFC 5005 archive page, counted from the oldest: page N holds stories
 // [N * kArchivePageSize, (N + 1) * kArchivePageSize). Changing it renumbers every archive.
