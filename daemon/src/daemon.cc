@@ -119,6 +119,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
       updater_(fetcher_, writer_, cpu_.get_executor(),
                ScheduleBounds{config_.fetch.min_interval, config_.fetch.max_interval},
                [this] {
+                 outputs_.NoteIngest();
                  outputs_.Invalidate();
                  entry_stream_.Notify();
                  maintenance_.Poke();  // new entries wait for the story pass

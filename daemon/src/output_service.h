@@ -85,6 +85,8 @@ class OutputService {
   void SetBaseUrl(std::string base_url);
   // Entries changed: cached renderings are stale; files are rewritten shortly (coalesced).
   void Invalidate();
+  // Entries were ingested just now: archive pages wait for ingest to be quiet (WriteFiles).
+  void NoteIngest() { last_ingest_ = std::chrono::steady_clock::now(); }
 
   // The cached rendering (rendered first when entries changed since); null: no output of that
   // name. A cache hit touches neither storage nor another thread.
@@ -179,6 +181,8 @@ class OutputService {
   // rewriting outputs that are replaced a moment later.
   std::chrono::steady_clock::duration last_write_took_{};
   bool writing_ = false;
+  std::chrono::steady_clock::time_point last_ingest_{};
+  std::chrono::steady_clock::time_point last_archive_pass_{};
   bool rewrite_pending_ = false;
   WebSubPublisher websub_;  // last: its thread stops first
 };

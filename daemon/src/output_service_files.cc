@@ -66,6 +66,13 @@ void RemoveStaleTemporaries(const std::filesystem::path& dir) {
   }
 }
 
+// A cold import makes thousands of complete archive pages; writing them while ingests keep
+// coming took a fifth of the import's CPU away from fetching. They wait until ingest has been
+// quiet this long, or at most kArchiveMaxLag (pages never change once complete, and readers
+// reach them from the current document, which is rewritten meanwhile).
+constexpr std::chrono::seconds kArchiveQuiet{2};
+constexpr std::chrono::minutes kArchiveMaxLag{5};
+
 constexpr OutputFormat kFeedFormats[] = {OutputFormat::kAtom, OutputFormat::kRss,
                                          OutputFormat::kJson};
 
@@ -80,6 +87,10 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
   }
   writing_ = true;
   const auto started = std::chrono::steady_clock::now();
+  // Archive pages wait while ingests keep coming (see kArchiveQuiet).
+  const bool archives_now =
+      started - last_ingest_ >= kArchiveQuiet || started - last_archive_pass_ >= kArchiveMaxLag;
+  if (archives_now) last_archive_pass_ = started;
   do {
     rewrite_pending_ = false;
     const auto dir = settings_.public_dir;
@@ -115,7 +126,7 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
         if (!written) spdlog::error("outputs: {}", written.error().message);
       }
       if (!hub.empty() && !changed_topics.empty()) websub_.Publish(hub, changed_topics);
-      if (dir.empty()) continue;
+      if (dir.empty() || !archives_now) continue;
       // Archive pages never change once complete: write the ones not on disk yet.
       auto pages = co_await ArchivePages(output);
       if (!pages) {
@@ -143,6 +154,7 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
   } while (rewrite_pending_);
   writing_ = false;
   last_write_took_ = std::chrono::steady_clock::now() - started;
+  if (!archives_now) ScheduleWrite();  // again, until ingest is quiet and they are written
 }
 
 }  // namespace feedd::daemon
