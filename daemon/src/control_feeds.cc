@@ -15,8 +15,10 @@ namespace feedd::daemon {
 using nlohmann::json;
 
 namespace {
-// Entries given their story per writer call when a refresh waits (as the maintenance task).
+// Entries given their story, and entries indexed, per writer call when a refresh waits (as
+// the maintenance task does).
 constexpr int kStoryBatch = 2000;
+constexpr int kIndexBatch = 2000;
 }  // namespace
 
 boost::asio::awaitable<HttpResponse> ControlApi::ListFeeds() {
@@ -199,15 +201,23 @@ boost::asio::awaitable<HttpResponse> ControlApi::Refresh(const HttpRequest& requ
     co_return JsonResponse(202, json{{"refreshing", chosen}});
   }
   co_await context_.scheduler.RefreshNow(chosen);
-  // New entries wait for the story pass before merged outputs show them (the maintenance
-  // task runs it soon after an ingest); a refresh that waits also waits for that, so what it
-  // fetched is in the outputs when it returns. An error here is the maintenance task's to
-  // report and retry; the fetches themselves are done.
+  // New entries wait for the story pass before merged outputs show them, and for the
+  // full-text index before search finds them (the maintenance task defers the index while
+  // ingest goes on). A refresh that waits also waits for both, so what it fetched is in the
+  // outputs and in search when it returns. An error here is the maintenance task's to report
+  // and retry; the fetches themselves are done.
+  bool changed = false;
   for (int assigned = kStoryBatch; assigned == kStoryBatch;) {
     auto done = co_await context_.writer.Call(&storage::Store::AssignPendingStories, kStoryBatch);
     assigned = done ? *done : 0;
-    if (assigned > 0 && context_.on_entries_changed) context_.on_entries_changed();
+    changed = changed || assigned > 0;
   }
+  for (int indexed = kIndexBatch; indexed == kIndexBatch;) {
+    auto done = co_await context_.writer.Call(&storage::Store::IndexPending, kIndexBatch);
+    indexed = done ? *done : 0;
+    changed = changed || indexed > 0;
+  }
+  if (changed && context_.on_entries_changed) context_.on_entries_changed();
   // The records after the fetches: a few feeds one by one, most of them in one listing.
   json results = json::array();
   if (chosen.size() * 4 < listed) {
