@@ -273,14 +273,14 @@ Result<void> SqliteStore::InsertEntry(IngestContext& context, const PreparedEntr
   const feeds::Entry& entry = *prepared.entry;
   auto insert = db_.Prepare(
       "INSERT INTO entries (feed_id, entry_key, story_id, guid, title, link, published, "
-      "updated, authors, author, summary, content, text, categories, enclosures, thumbnail, "
+      "updated, authors, author, summary, content, categories, enclosures, thumbnail, "
       "comments, source_url, content_hash, fetched) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-      "?18, ?19, ?20)");
+      "?18, ?19)");
   if (!insert) return Fail(insert.error().message);
   (*insert)->Bind(context.feed_id, prepared.key, story, entry.id, entry.title, entry.link,
                   entry.published, entry.updated, AuthorsJson(entry.authors),
-                  AuthorText(entry.authors), entry.summary, entry.content, std::nullopt,
+                  AuthorText(entry.authors), entry.summary, entry.content,
                   CategoriesJson(entry.categories), EnclosuresJson(entry.enclosures),
                   entry.thumbnail, entry.comments, entry.source_url, AsSigned(prepared.hash),
                   context.fetched_at);
@@ -296,7 +296,7 @@ Result<void> SqliteStore::UpdateEntry(EntryId id, const PreparedEntry& prepared,
   // the new text is queued with the fetch's batch.
   auto unindex = db_.Prepare(
       "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
-      "SELECT 'delete', id, title, text, author FROM entries WHERE id = ?1 "
+      "SELECT 'delete', id, title, text, author FROM entries_fts_source WHERE id = ?1 "
       "AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = ?1) "
       "AND NOT EXISTS (SELECT 1 FROM story_pending WHERE entry_id = ?1)");
   if (!unindex) return Fail(unindex.error().message);
@@ -304,16 +304,27 @@ Result<void> SqliteStore::UpdateEntry(EntryId id, const PreparedEntry& prepared,
   const feeds::Entry& entry = *prepared.entry;
   auto update = db_.Prepare(
       "UPDATE entries SET guid = ?2, title = ?3, link = ?4, published = ?5, updated = ?6, "
-      "authors = ?7, author = ?8, summary = ?9, content = ?10, text = ?11, categories = ?12, "
-      "enclosures = ?13, thumbnail = ?14, comments = ?15, source_url = ?16, "
-      "content_hash = ?17, modified = ?18 WHERE id = ?1");
+      "authors = ?7, author = ?8, summary = ?9, content = ?10, categories = ?11, "
+      "enclosures = ?12, thumbnail = ?13, comments = ?14, source_url = ?15, "
+      "content_hash = ?16, modified = ?17 WHERE id = ?1");
   if (!update) return Fail(update.error().message);
   (*update)->Bind(id, entry.id, entry.title, entry.link, entry.published, entry.updated,
                   AuthorsJson(entry.authors), AuthorText(entry.authors), entry.summary,
-                  entry.content, PlainTextOf(prepared.text), CategoriesJson(entry.categories),
-                  EnclosuresJson(entry.enclosures), entry.thumbnail, entry.comments,
-                  entry.source_url, AsSigned(prepared.hash), modified);
-  return (*update)->Run();
+                  entry.content, CategoriesJson(entry.categories), EnclosuresJson(entry.enclosures),
+                  entry.thumbnail, entry.comments, entry.source_url, AsSigned(prepared.hash),
+                  modified);
+  if (auto done = (*update)->Run(); !done) return done;
+  const auto plain = PlainTextOf(prepared.text);
+  auto text =
+      db_.Prepare(plain ? "INSERT OR REPLACE INTO entry_text (entry_id, text) VALUES (?1, ?2)"
+                        : "DELETE FROM entry_text WHERE entry_id = ?1");
+  if (!text) return Fail(text.error().message);
+  if (plain) {
+    (*text)->Bind(id, *plain);
+  } else {
+    (*text)->Bind(id);
+  }
+  return (*text)->Run();
 }
 
 }  // namespace feedd::storage

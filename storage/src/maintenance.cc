@@ -59,7 +59,7 @@ Result<RetentionStats> SqliteStore::ApplyRetention(const RetentionPolicy& policy
   }
   constexpr std::string_view kSteps[] = {
       "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
-      "SELECT 'delete', e.id, e.title, e.text, e.author FROM entries e "
+      "SELECT 'delete', e.id, e.title, e.text, e.author FROM entries_fts_source e "
       "JOIN retention_doomed d ON d.id = e.id "
       "WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = e.id) "
       "AND NOT EXISTS (SELECT 1 FROM story_pending WHERE entry_id = e.id)",
@@ -99,7 +99,7 @@ Result<int> SqliteStore::IndexPending(int max_entries) {
   // and leaves the entry here.
   auto index = db_.Prepare(
       "INSERT INTO entries_fts (rowid, title, text, author) "
-      "SELECT e.id, e.title, e.text, e.author FROM fts_pending p JOIN entries e "
+      "SELECT e.id, e.title, e.text, e.author FROM fts_pending p JOIN entries_fts_source e "
       "ON e.id = p.entry_id WHERE NOT EXISTS "
       "(SELECT 1 FROM story_pending s WHERE s.entry_id = p.entry_id) "
       "ORDER BY p.entry_id LIMIT ?1");

@@ -16,7 +16,8 @@ namespace {
 // fetched. It is a virtual generated column so the index can serve ORDER BY directly.
 //
 // entries.text/author hold the plain text that the external-content FTS table indexes, so
-// a 'delete' of the old row can be given exactly the values that were indexed.
+// a 'delete' of the old row can be given exactly the values that were indexed (v6 moves the
+// text to entry_text).
 //
 // stories.band0..3 are the four 16-bit bands of simhash (see fingerprint.h): candidates for
 // a near duplicate are found by indexed equality on any band.
@@ -186,8 +187,37 @@ DROP INDEX entries_by_story;
 CREATE INDEX entries_by_story ON entries(story_id, feed_id, fetched);
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3,
-                                                         kMigration4, kMigration5};
+// v6: the plain text moves out of `entries` into entry_text. The story pass wrote it into the
+// entry's row, and a row that grows is rewritten whole, with the overflow pages of its HTML:
+// at 10,000 feeds that rewrite of every new entry was most of the pass. Now the pass inserts a
+// small row and touches `entries` only when the entry joins another story (a same-size
+// integer, which SQLite overwrites in place). The full-text index reads title, text and author
+// through a view; FTS5 keeps its content option in its CREATE statement, so the index is
+// made anew, empty, and every assigned entry is queued for it (search fills in behind the
+// maintenance task after an upgrade, as after a cold import).
+constexpr std::string_view kMigration6 = R"sql(
+DROP TABLE entries_fts;
+CREATE TABLE entry_text (
+  entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+  text TEXT NOT NULL
+) STRICT;
+INSERT INTO entry_text (entry_id, text) SELECT id, text FROM entries WHERE text IS NOT NULL;
+ALTER TABLE entries DROP COLUMN text;
+CREATE VIEW entries_fts_source AS
+  SELECT e.id AS id, e.title AS title, t.text AS text, e.author AS author
+  FROM entries e LEFT JOIN entry_text t ON t.entry_id = e.id;
+CREATE VIRTUAL TABLE entries_fts USING fts5(
+  title, text, author,
+  content = 'entries_fts_source', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+INSERT INTO entries_fts(entries_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0, 2.0)');
+INSERT OR IGNORE INTO fts_pending (entry_id)
+  SELECT id FROM entries WHERE id NOT IN (SELECT entry_id FROM story_pending);
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                         kMigration4, kMigration5, kMigration6};
 
 std::string NewerMessage(const std::string& path, int found) {
   return "open " + path + ": database schema version " + std::to_string(found) +

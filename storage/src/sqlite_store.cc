@@ -215,9 +215,10 @@ Result<bool> SqliteStore::RemoveFeed(FeedId id) {
   // External-content FTS: the index is told which rows (and which text) disappear.
   auto unindex = db_.Prepare(
       "INSERT INTO entries_fts (entries_fts, rowid, title, text, author) "
-      "SELECT 'delete', id, title, text, author FROM entries WHERE feed_id = ?1 "
-      "AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = entries.id) "
-      "AND NOT EXISTS (SELECT 1 FROM story_pending WHERE entry_id = entries.id)");
+      "SELECT 'delete', e.id, e.title, t.text, e.author FROM entries e "
+      "LEFT JOIN entry_text t ON t.entry_id = e.id WHERE e.feed_id = ?1 "
+      "AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE entry_id = e.id) "
+      "AND NOT EXISTS (SELECT 1 FROM story_pending WHERE entry_id = e.id)");
   if (!unindex) return FailAs(what, unindex.error());
   if (auto done = (*unindex)->Bind(id).Run(); !done) return FailAs(what, done.error());
   auto remove = db_.Prepare("DELETE FROM feeds WHERE id = ?1");  // entries and tags cascade

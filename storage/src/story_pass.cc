@@ -157,12 +157,18 @@ Result<void> SqliteStore::AssignOne(const PendingEntry& entry) {
       if (auto done = (*bands)->Run(); !done) return done;
     }
   }
-  auto update = db_.Prepare("UPDATE entries SET story_id = ?2, text = ?3 WHERE id = ?1");
-  if (!update) return Unexpected(update.error());
-  std::optional<std::string_view> plain;
-  if (text) plain = std::string_view(text->plain);
-  if (auto done = (*update)->Bind(entry.id, story, plain).Run(); !done) return done;
-  if (*found) {
+  if (text) {
+    // Its own small table: writing it into the entry's row would rewrite the whole row.
+    auto keep = db_.Prepare("INSERT OR REPLACE INTO entry_text (entry_id, text) VALUES (?1, ?2)");
+    if (!keep) return Unexpected(keep.error());
+    if (auto done = (*keep)->Bind(entry.id, std::string_view(text->plain)).Run(); !done) {
+      return done;
+    }
+  }
+  if (*found && story != entry.provisional) {
+    auto join = db_.Prepare("UPDATE entries SET story_id = ?2 WHERE id = ?1");
+    if (!join) return Unexpected(join.error());
+    if (auto done = (*join)->Bind(entry.id, story).Run(); !done) return done;
     // Joined a story: the provisional one has no entry left and goes.
     auto drop = db_.Prepare(
         "DELETE FROM stories WHERE id = ?1 "

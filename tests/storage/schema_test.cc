@@ -30,6 +30,20 @@ std::int64_t RawInt(const std::filesystem::path& path, const std::string& sql) {
   return value;
 }
 
+// Back from version 6 to the version 5 schema: the plain text in entries.text, and the
+// full-text index over `entries` itself, holding every entry neither queue holds.
+constexpr std::string_view kUndoMigration6 =
+    "DROP TABLE entries_fts; DROP VIEW entries_fts_source; "
+    "ALTER TABLE entries ADD COLUMN text TEXT; "
+    "UPDATE entries SET text = (SELECT text FROM entry_text WHERE entry_id = entries.id); "
+    "DROP TABLE entry_text; "
+    "CREATE VIRTUAL TABLE entries_fts USING fts5(title, text, author, content = 'entries', "
+    "content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2'); "
+    "INSERT INTO entries_fts(entries_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0, 2.0)'); "
+    "INSERT INTO entries_fts (rowid, title, text, author) SELECT id, title, text, author "
+    "FROM entries WHERE id NOT IN (SELECT entry_id FROM fts_pending) "
+    "AND id NOT IN (SELECT entry_id FROM story_pending); ";
+
 // Back from version 5 to the version 4 schema: entries_by_story without `fetched`.
 constexpr std::string_view kUndoMigration5 =
     "DROP INDEX entries_by_story; CREATE INDEX entries_by_story ON entries(story_id, feed_id); ";
@@ -62,7 +76,7 @@ TEST_CASE("A new database file is created, migrated to the current schema and us
     CHECK(counts->feeds == 0);
   }
   CHECK(std::filesystem::exists(path));
-  CHECK(RawInt(path, "PRAGMA user_version") == 5);
+  CHECK(RawInt(path, "PRAGMA user_version") == 6);
   CHECK(RawInt(path, "PRAGMA page_size") == 16384);
   CHECK(RawInt(path,
                "SELECT count(*) FROM sqlite_schema WHERE name IN ('feeds', 'feed_tags', "
@@ -107,8 +121,8 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
   }
   // Back to exactly the version 1 schema: what v2 added goes (a v1 feedd indexed at ingest,
   // so the entry above is in the index, as in a real v1 file).
-  RawExec(path, std::string(kUndoMigration5) + std::string(kUndoMigration4) +
-                    std::string(kUndoMigration3) +
+  RawExec(path, std::string(kUndoMigration6) + std::string(kUndoMigration5) +
+                    std::string(kUndoMigration4) + std::string(kUndoMigration3) +
                     "DROP TABLE fts_pending; DROP INDEX feeds_by_config_url; "
                     "ALTER TABLE feeds DROP COLUMN config_url; PRAGMA user_version = 1");
   CHECK(RawInt(path,
@@ -119,6 +133,7 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
   {
     auto store = OpenOrDie(path);
     CHECK(store->Counts()->entries == 1);
+    Settle(*store);  // v6 made the index anew and queued the entry for it
     CHECK(store->Search("ancient", 5)->size() == 1);
     CHECK(store->ListFeeds()->front().tags == std::vector<std::string>{"news"});
     // The old feed is a runtime feed: a config that does not declare it keeps it.
@@ -133,7 +148,7 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
                 At(400));
     CHECK(store->Search("modern", 5)->size() == 1);
   }
-  CHECK(RawInt(path, "PRAGMA user_version") == 5);
+  CHECK(RawInt(path, "PRAGMA user_version") == 6);
   CHECK(RawInt(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
         1);
 }
@@ -159,12 +174,13 @@ TEST_CASE(
         MakeFeed({MakeEntry("new", "New", "https://a.example/new", At(10), Prose(12, 300))}),
         At(1000 + 30 * 86400));
   }
-  RawExec(path, std::string(kUndoMigration5) + std::string(kUndoMigration4) +
-                    std::string(kUndoMigration3) + "PRAGMA user_version = 2");
+  RawExec(path, std::string(kUndoMigration6) + std::string(kUndoMigration5) +
+                    std::string(kUndoMigration4) + std::string(kUndoMigration3) +
+                    "PRAGMA user_version = 2");
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'story_bands'") == 0);
   {
     auto store = OpenOrDie(path);
-    CHECK(RawInt(path, "PRAGMA user_version") == 5);
+    CHECK(RawInt(path, "PRAGMA user_version") == 6);
     // The entry counts are taken over from the entries.
     CHECK(store->ListFeeds()->front().entry_count == 2);
     CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'stories_by_band%'") ==
@@ -209,7 +225,7 @@ TEST_CASE("A database from a newer feedd is refused with both versions named" * 
     REQUIRE_FALSE(store);
     CHECK(store.error().message == "open " + path.string() +
                                        ": database schema version 7 is newer than this feedd "
-                                       "supports (5)");
+                                       "supports (6)");
   }
   CHECK(RawInt(path, "PRAGMA user_version") == 7);  // left untouched
 }
@@ -230,12 +246,12 @@ TEST_CASE(
         MakeFeed({MakeEntry("one", "One", "https://a.example/one", At(10), Prose(21, 300))}),
         At(1000));
   }
-  RawExec(path,
-          std::string(kUndoMigration5) + std::string(kUndoMigration4) + "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoMigration6) + std::string(kUndoMigration5) +
+                    std::string(kUndoMigration4) + "PRAGMA user_version = 3");
   REQUIRE_FALSE(OpenSqliteStore(path, OpenMode::kReadOnly));  // a reader does not migrate
   {
     auto store = OpenOrDie(path);
-    CHECK(RawInt(path, "PRAGMA user_version") == 5);
+    CHECK(RawInt(path, "PRAGMA user_version") == 6);
     CHECK(RawInt(path, "SELECT count(*) FROM story_pending") == 0);
     CHECK(store->SelectOutput({})->size() == 1);  // v3 entries are assigned: shown at once
     CHECK(*store->AssignPendingStories(100) == 0);
@@ -274,10 +290,11 @@ TEST_CASE(
         MakeFeed({MakeEntry("copy", "One", "https://b.example/copy", At(10), Prose(31, 300))}),
         At(2000));
   }
-  RawExec(path, std::string(kUndoMigration5) + "PRAGMA user_version = 4");
+  RawExec(path,
+          std::string(kUndoMigration6) + std::string(kUndoMigration5) + "PRAGMA user_version = 4");
   CHECK(RawInt(path, "SELECT count(*) FROM pragma_index_info('entries_by_story')") == 2);
   auto store = OpenOrDie(path);
-  CHECK(RawInt(path, "PRAGMA user_version") == 5);
+  CHECK(RawInt(path, "PRAGMA user_version") == 6);
   CHECK(RawInt(path,
                "SELECT count(*) FROM pragma_index_info('entries_by_story') WHERE name = "
                "'fetched'") == 1);
@@ -287,13 +304,60 @@ TEST_CASE(
   CHECK(output[0].also_in.size() == 1);
 }
 
+TEST_CASE(
+    "A version 5 database is migrated to version 6: the plain text moves to entry_text and the "
+    "index is rebuilt behind the queue" *
+    SqliteOnly()) {
+  TempDir dir;
+  const auto path = dir.path() / "v5.db";
+  FeedId a = 0;
+  FeedId b = 0;
+  {
+    auto store = OpenOrDie(path);
+    a = AddFeedOrDie(*store, "https://a.example/feed");
+    b = AddFeedOrDie(*store, "https://b.example/feed");
+    IngestOrDie(*store, a,
+                MakeFeed({MakeEntry("one", "Lighthouse keepers", "https://a.example/one", At(10),
+                                    "<p>the lamp turns all night</p>"),
+                          MakeEntry("two", "Harbour pilots", "https://a.example/two", At(20),
+                                    "<p>tugboats and tides</p>")}),
+                At(1000));
+    // Still queued for its story when the old feedd stopped.
+    REQUIRE(store->Ingest(b,
+                          MakeFeed({MakeEntry("three", "Ferry timetables", "https://b.example/3",
+                                              At(30), "<p>crossings at dawn</p>")}),
+                          At(2000)));
+  }
+  RawExec(path, std::string(kUndoMigration6) + "PRAGMA user_version = 5");
+  CHECK(RawInt(path, "SELECT count(*) FROM entries WHERE text LIKE '%lamp turns%'") == 1);
+  {
+    auto store = OpenOrDie(path);
+    CHECK(RawInt(path, "PRAGMA user_version") == 6);
+    CHECK(RawInt(path, "SELECT count(*) FROM pragma_table_info('entries') WHERE name = 'text'") ==
+          0);
+    CHECK(RawInt(path, "SELECT count(*) FROM entry_text WHERE text LIKE '%lamp turns%'") == 1);
+    CHECK(RawInt(path, "SELECT count(*) FROM fts_pending") == 2);  // the assigned two
+    CHECK(store->Search("lamp", 5)->empty());  // the new index fills in behind the queue
+    CHECK(Settle(*store) == 1);
+    CHECK(store->Search("lamp", 5)->size() == 1);
+    CHECK(store->Search("crossings", 5)->size() == 1);
+    // The index forgets what retention and removal take, with exactly the values it holds.
+    REQUIRE(store->RemoveFeed(b));
+    CHECK(store->Search("crossings", 5)->empty());
+    CHECK(RawInt(path, "SELECT count(*) FROM entry_text") == 2);
+  }
+  RawExec(path, "INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')");
+  CHECK(RawInt(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
+        1);
+}
+
 TEST_CASE("A read-only connection refuses a database that was never migrated" * SqliteOnly()) {
   TempDir dir;
   const auto path = dir.path() / "empty.db";
   RawExec(path, "CREATE TABLE unrelated (x)");
   auto store = OpenSqliteStore(path, OpenMode::kReadOnly);
   REQUIRE_FALSE(store);
-  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (5)") !=
+  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (6)") !=
         std::string::npos);
   auto missing = OpenSqliteStore(dir.path() / "missing.db", OpenMode::kReadOnly);
   REQUIRE_FALSE(missing);

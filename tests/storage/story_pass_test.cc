@@ -183,7 +183,7 @@ TEST_CASE("A failed story pass rolls back whole and leaves the queue intact" * S
               "SELECT count(*) FROM stories WHERE canonical_url IS NOT NULL "
               "OR simhash IS NOT NULL") == 0);
   CHECK(IntOn(path, "SELECT count(*) FROM story_bands") == 0);
-  CHECK(IntOn(path, "SELECT count(*) FROM entries WHERE text IS NOT NULL") == 0);
+  CHECK(IntOn(path, "SELECT count(*) FROM entry_text") == 0);
   CHECK(store->SelectOutput({})->empty());
   ExecOn(path, "DROP TRIGGER die");
   CHECK(Settle(*store) == 12);
