@@ -141,7 +141,9 @@ OutputService::OutputService(boost::asio::any_io_executor io, boost::asio::any_i
 
 void OutputService::Reconfigure(OutputSettings settings) {
   settings_ = std::move(settings);
-  feeds_.reset();  // the config's feeds may have changed with it
+  feeds_.reset();              // the config's feeds may have changed with it
+  archive_file_ends_.clear();  // and so may the outputs' selections
+  ++archive_file_ends_epoch_;
   Invalidate();
 }
 

@@ -167,6 +167,15 @@ class OutputService {
     std::optional<storage::EntryId> page_end;  // ArchiveRun::after once this page was read
   };
   std::optional<BuiltDocument> last_built_;
+  // Where each archive page this process wrote to a file ends (ArchiveRun::after), by output
+  // and page: the next writer pass starts at the first page not on disk, and without the end
+  // of the page before it that page is found by reading the selection from its oldest story
+  // (0.8-2 s a pass on PostgreSQL at 250,000 entries, the most of a cold import's server
+  // time). Pages on disk are never rewritten, so reading on from where the file before ends
+  // is also what keeps the files a gapless chain when retention has deleted old entries
+  // since. Forgotten when the outputs are reconfigured.
+  std::map<std::string, std::map<std::int64_t, storage::EntryId>> archive_file_ends_;
+  std::uint64_t archive_file_ends_epoch_ = 0;  // counts those reconfigurations
   // The feed list behind items' origins and outputs' feed ids, shared by the documents built
   // within a few seconds: reading every feed record for each document (each archive page of
   // a cold import of 10,000 feeds) took most of a writer pass. A document naming a feed the

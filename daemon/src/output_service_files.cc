@@ -136,13 +136,32 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
       const auto archive_dir = dir / output.name / "archive";
       ArchiveRun run;
       run.full_pages = *pages;
+      // Looked up anew after each wait: a reload may clear the map meanwhile, and then ends
+      // read under the old selection must not be recorded.
+      const std::uint64_t ends_epoch = archive_file_ends_epoch_;
+      auto page_end = [this, &output](std::int64_t page) -> std::optional<storage::EntryId> {
+        const auto ends = archive_file_ends_.find(output.name);
+        if (ends == archive_file_ends_.end()) return std::nullopt;
+        const auto end = ends->second.find(page);
+        if (end == ends->second.end()) return std::nullopt;
+        return end->second;
+      };
       for (std::int64_t page = 0; page < *pages; ++page) {
         for (const auto format : kFeedFormats) {
           const std::string file = std::to_string(page) + "." + OutputExtension(format);
           std::error_code ec;
           if (std::filesystem::exists(archive_dir / file, ec)) continue;
+          if (run.after_page != page - 1) {
+            if (auto known = page_end(page - 1)) {
+              run.after = known;
+              run.after_page = page - 1;
+            }
+          }
           auto rendered = co_await RenderArchiveForFile(output.name, format, page, run);
           if (!rendered) continue;
+          if (run.after_page == page && run.after && ends_epoch == archive_file_ends_epoch_) {
+            archive_file_ends_[output.name][page] = *run.after;
+          }
           auto write = [archive_dir, file, rendered]() {
             return WriteAtomically(archive_dir, file, rendered->body());
           };
