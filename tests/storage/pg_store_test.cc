@@ -17,6 +17,15 @@ void Psql(const std::string& sql) {
   REQUIRE_MESSAGE(std::system(command.c_str()) == 0, command);
 }
 
+// Back from version 5 to the version 4 schema: the search vector in entries.search, NULL
+// for the entries still queued.
+constexpr std::string_view kUndoPgMigration5 =
+    "ALTER TABLE entries ADD COLUMN search TSVECTOR; "
+    "UPDATE entries e SET search = s.search FROM entry_search s WHERE s.entry_id = e.id; "
+    "DROP TABLE entry_search; DROP TABLE search_pending; "
+    "CREATE INDEX entries_search ON entries USING GIN (search); "
+    "CREATE INDEX entries_unindexed ON entries (id) WHERE search IS NULL; ";
+
 std::unique_ptr<Store> OpenPgOrDie(OpenMode mode = OpenMode::kReadWrite) {
   auto store = OpenPgStore(TestPgUrl(), mode);
   if (!store) FAIL("open failed: " << store.error().message);
@@ -31,10 +40,10 @@ TEST_CASE("PostgreSQL: a database from a newer feedd is refused with both versio
     auto store = OpenPgStore(TestPgUrl(), mode);
     REQUIRE_FALSE(store);
     CHECK(store.error().message.find(": database schema version 7 is newer than this feedd "
-                                     "supports (4)") != std::string::npos);
+                                     "supports (5)") != std::string::npos);
     CHECK(store.error().message.rfind("open postgresql://", 0) == 0);
   }
-  Psql("UPDATE feedd_schema SET version = 4");
+  Psql("UPDATE feedd_schema SET version = 5");
   CHECK(OpenPgStore(TestPgUrl(), OpenMode::kReadWrite));
 }
 
@@ -42,7 +51,7 @@ TEST_CASE("PostgreSQL: a read-only connection refuses an unmigrated database" * 
   REQUIRE(DropPgSchemaForTests(TestPgUrl()));
   auto reader = OpenPgStore(TestPgUrl(), OpenMode::kReadOnly);
   REQUIRE_FALSE(reader);
-  CHECK(reader.error().message.find("schema version 0 is older than this feedd needs (4)") !=
+  CHECK(reader.error().message.find("schema version 0 is older than this feedd needs (5)") !=
         std::string::npos);
   auto wrong = OpenPgStore("postgresql://nobody@%2Fnonexistent-feedd/none", OpenMode::kReadWrite);
   REQUIRE_FALSE(wrong);
@@ -61,16 +70,54 @@ TEST_CASE("PostgreSQL: a version 2 database gets feeds.entry_count filled from i
                           MakeEntry("b", "B", "https://example.com/b", At(110), "<p>b</p>")}),
                 At(200));
   }
-  // Back to version 2: v4's entries_by_story without `fetched`, v3's entry_count.
-  Psql(
-      "DROP INDEX entries_by_story; CREATE INDEX entries_by_story ON entries (story_id, "
-      "feed_id); ALTER TABLE feeds DROP COLUMN entry_count; UPDATE feedd_schema SET version = 2");
+  // Back to version 2: v5's entry_search, v4's entries_by_story without `fetched`, v3's
+  // entry_count.
+  Psql(std::string(kUndoPgMigration5) +
+       "DROP INDEX entries_by_story; CREATE INDEX entries_by_story ON entries (story_id, "
+       "feed_id); ALTER TABLE feeds DROP COLUMN entry_count; UPDATE feedd_schema SET version = 2");
   auto store = OpenPgOrDie();
   const auto feeds = store->ListFeeds().value();
   REQUIRE(feeds.size() == 2);
   CHECK(feeds[0].entry_count == 2);
   CHECK(feeds[1].entry_count == 0);
   CHECK(store->SelectOutput({})->size() == 2);
+}
+
+TEST_CASE(
+    "PostgreSQL: a version 4 database is migrated to version 5: vectors move to entry_search, "
+    "the unindexed to the queue" *
+    PostgresOnly()) {
+  std::string indexed_first;
+  {
+    auto store = FreshStore();
+    const FeedId feed = AddFeedOrDie(*store, "https://example.com/feed");
+    REQUIRE(store->Ingest(
+        feed,
+        MakeFeed({MakeEntry("a", "Kingfisher", "https://example.com/a", At(100), "<p>a</p>"),
+                  MakeEntry("b", "Cormorant", "https://example.com/b", At(110), "<p>b</p>")}),
+        At(200)));
+    CHECK(*store->IndexPending(1) == 1);  // one of the two
+    indexed_first = store->Search("kingfisher", 5)->size() == 1 ? "kingfisher" : "cormorant";
+    CHECK(store->Search(indexed_first, 5)->size() == 1);
+  }
+  const std::string queued = indexed_first == "kingfisher" ? "cormorant" : "kingfisher";
+  Psql(std::string(kUndoPgMigration5) + "UPDATE feedd_schema SET version = 4");
+  auto store = OpenPgOrDie();
+  CHECK(store->Search(indexed_first, 5)->size() == 1);
+  CHECK(store->Search(queued, 5)->empty());
+  CHECK(*store->IndexPending(100) == 1);
+  CHECK(store->Search(queued, 5)->size() == 1);
+  // An edit leaves the index at once and comes back with the next pass.
+  const FeedId feed = store->ListFeeds()->front().id;
+  REQUIRE(store->Ingest(
+      feed,
+      MakeFeed({MakeEntry("a", "Kingfisher", "https://example.com/a", At(100), "<p>a</p>"),
+                MakeEntry("b", "Shag", "https://example.com/b", At(110), "<p>b</p>")}),
+      At(300)));
+  CHECK(store->Search("cormorant", 5)->empty());
+  CHECK(*store->IndexPending(100) == 1);
+  CHECK(store->Search("shag", 5)->size() == 1);
+  CHECK(store->Search("cormorant", 5)->empty());
 }
 
 TEST_CASE("PostgreSQL: a reader sees what the writer commits, and cannot write" * PostgresOnly()) {

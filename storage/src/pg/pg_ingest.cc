@@ -283,7 +283,8 @@ Result<void> PgStore::InsertEntries(const IngestContext& context,
     params.AddArray(story_ids);
     for (const auto& column : columns) params.AddArray(column);
     auto inserted = conn_.QueryPrepared(
-        "INSERT INTO entries (feed_id, fetched, entry_key, story_id, guid, title, link, "
+        "WITH inserted AS (INSERT INTO entries (feed_id, fetched, entry_key, story_id, guid, "
+        "title, link, "
         "published, updated, authors, author, summary, content, text, categories, enclosures, "
         "thumbnail, comments, source_url, content_hash) SELECT $1::bigint, $2::bigint, u.k, "
         "u.s, u.g, u.ti, u.l, u.p, u.up, u.aus, u.au, u.su, u.co, u.te, u.ca, u.en, u.th, u.cm, "
@@ -291,7 +292,8 @@ Result<void> PgStore::InsertEntries(const IngestContext& context,
         "$8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], "
         "$14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], "
         "$20::bigint[]) WITH ORDINALITY AS u(k, s, g, ti, l, p, up, aus, au, su, co, te, ca, "
-        "en, th, cm, sr, h, n) ORDER BY u.n",
+        "en, th, cm, sr, h, n) ORDER BY u.n RETURNING id) "
+        "INSERT INTO search_pending (entry_id) SELECT id FROM inserted",
         params);
     if (!inserted) return Unexpected(inserted.error());
   }
@@ -299,18 +301,21 @@ Result<void> PgStore::InsertEntries(const IngestContext& context,
 }
 
 Result<void> PgStore::UpdateEntry(EntryId id, const PreparedEntry& prepared, Timestamp modified) {
-  // search = NULL: the old text leaves the index at once; IndexPending writes the new one.
+  // The old text leaves the index at once; IndexPending writes the new one.
   PgParams params = Params(id, modified);
   for (const auto& field : EntryFieldValues(*prepared.entry, prepared.hash, prepared.text)) {
     params.Add(field);
   }
   auto updated = conn_.QueryPrepared(
-      "UPDATE entries SET modified = $2::bigint, guid = $3::text, title = $4::text, "
+      "WITH updated AS (UPDATE entries SET modified = $2::bigint, guid = $3::text, title = "
+      "$4::text, "
       "link = $5::text, published = $6::bigint, updated = $7::bigint, authors = $8::text, "
       "author = $9::text, summary = $10::text, content = $11::text, text = $12::text, "
       "categories = $13::text, enclosures = $14::text, thumbnail = $15::text, "
-      "comments = $16::text, source_url = $17::text, content_hash = $18::bigint, "
-      "search = NULL WHERE id = $1::bigint",
+      "comments = $16::text, source_url = $17::text, content_hash = $18::bigint "
+      "WHERE id = $1::bigint RETURNING id), "
+      "unindexed AS (DELETE FROM entry_search WHERE entry_id IN (SELECT id FROM updated)) "
+      "INSERT INTO search_pending (entry_id) SELECT id FROM updated ON CONFLICT DO NOTHING",
       params);
   if (!updated) return Unexpected(updated.error());
   return Ok();

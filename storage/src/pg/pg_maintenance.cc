@@ -86,8 +86,9 @@ Result<RetentionStats> PgStore::ApplyRetention(const RetentionPolicy& policy, Ti
   return stats;
 }
 
-// The lowest unindexed ids, locked with SKIP LOCKED so instances indexing at the same time
-// take different rows instead of waiting for each other.
+// The lowest queued ids, locked with SKIP LOCKED so instances indexing at the same time take
+// different rows instead of waiting for each other; an entry updated since it was indexed
+// gets its vector replaced.
 Result<int> PgStore::IndexPending(int max_entries) {
   const std::string what = "index pending entries";
   if (max_entries <= 0) return 0;
@@ -97,10 +98,14 @@ Result<int> PgStore::IndexPending(int max_entries) {
            std::to_string(kIndexedTextChars) + ")), '" + weight + "')";
   };
   auto indexed = conn_.Query(
-      "UPDATE entries e SET search = " + vector_of("title", "A") + " || " +
-          vector_of("author", "B") + " || " + vector_of("text", "D") +
-          " WHERE e.id IN (SELECT p.id FROM entries p WHERE p.search IS NULL ORDER BY p.id "
-          "LIMIT $1::bigint FOR UPDATE SKIP LOCKED)",
+      "WITH batch AS (DELETE FROM search_pending WHERE entry_id IN (SELECT entry_id FROM "
+      "search_pending ORDER BY entry_id LIMIT $1::bigint FOR UPDATE SKIP LOCKED) "
+      "RETURNING entry_id) "
+      "INSERT INTO entry_search (entry_id, search) SELECT e.id, " +
+          vector_of("title", "A") + " || " + vector_of("author", "B") + " || " +
+          vector_of("text", "D") +
+          " FROM entries e JOIN batch b ON b.entry_id = e.id "
+          "ON CONFLICT (entry_id) DO UPDATE SET search = EXCLUDED.search",
       Params(max_entries));
   if (!indexed) return PgFailAs(what, indexed.error());
   return static_cast<int>(indexed->Affected());
@@ -108,7 +113,8 @@ Result<int> PgStore::IndexPending(int max_entries) {
 
 Result<void> PgStore::Optimize() {
   // Planner statistics; the GIN index's pending list is merged by autovacuum.
-  if (auto done = conn_.Exec("ANALYZE feeds, feed_tags, stories, entries, entry_tombstones");
+  if (auto done =
+          conn_.Exec("ANALYZE feeds, feed_tags, stories, entries, entry_tombstones, entry_search");
       !done) {
     return PgFailAs("optimize", done.error());
   }

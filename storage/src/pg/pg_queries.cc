@@ -83,7 +83,8 @@ class SelectionFilter {
     if (with_window && !oldest_.empty())
       clauses.push_back(a + "sort_time >= " + oldest_ + "::bigint");
     if (!query_.empty()) {
-      clauses.push_back(a + "search @@ to_tsquery(" + Config() + ", " + query_ + ")");
+      clauses.push_back(a + "id IN (SELECT entry_id FROM entry_search WHERE search @@ to_tsquery(" +
+                        Config() + ", " + query_ + "))");
     }
     return clauses;
   }
@@ -168,10 +169,10 @@ Result<std::vector<SearchHit>> PgStore::Search(std::string_view query, int limit
   const std::string sql =
       "WITH q AS (SELECT to_tsquery(" + config + ", " + q +
       ") AS query), "
-      "candidates AS (SELECT e.id, ts_rank_cd(" +
+      "candidates AS (SELECT s.entry_id AS id, ts_rank_cd(" +
       std::string(kRankWeights) +
-      ", e.search, q.query, 1) AS score FROM entries e, q WHERE e.search @@ q.query "
-      "ORDER BY e.id DESC LIMIT " +
+      ", s.search, q.query, 1) AS score FROM entry_search s, q WHERE s.search @@ q.query "
+      "ORDER BY s.entry_id DESC LIMIT " +
       candidates +
       "::bigint), "
       "top AS (SELECT id, score FROM candidates ORDER BY score DESC, id DESC LIMIT " +

@@ -1,8 +1,8 @@
 // The PostgreSQL migrations. Same shape as the SQLite schema (schema.cc): times are BIGINT
 // unix seconds UTC, the model's lists are JSON text, entries.sort_time is a stored generated
-// column. What differs: ids are identity columns; the full-text index is a tsvector column
-// (`search`, NULL until IndexPending writes it: that is the queue SQLite keeps in
-// fts_pending) with a GIN index; feeds carry lease columns for work sharing.
+// column. What differs: ids are identity columns; the full-text index is a tsvector per entry
+// with a GIN index (from v5 in entry_search, queued in search_pending until IndexPending
+// writes it, as SQLite's fts_pending); feeds carry lease columns for work sharing.
 // SQL avoided so the schema also runs on Citus/CockroachDB: no triggers, no stored
 // procedures or DO blocks, no advisory locks, no temp tables (docs/scale.md).
 #include "pg_schema.h"
@@ -145,8 +145,30 @@ DROP INDEX entries_by_story;
 CREATE INDEX entries_by_story ON entries (story_id, feed_id, fetched);
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3,
-                                                         kMigration4};
+// v5: the search vector moves out of `entries` into entry_search, and the indexing queue
+// into search_pending. Writing the vector into the entry was an UPDATE of every new entry:
+// in PostgreSQL a new version of the whole row, which (the vector being indexed) cannot be a
+// HOT update, so it also inserted into every index of `entries` and left a dead row for
+// vacuum. That was the server's second cost in a 10,000-feed import (docs/scale.md). Now
+// indexing inserts one narrow row and deletes one queue row.
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE entry_search (
+  entry_id BIGINT PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+  search TSVECTOR NOT NULL
+);
+CREATE TABLE search_pending (
+  entry_id BIGINT PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE
+);
+INSERT INTO entry_search (entry_id, search) SELECT id, search FROM entries WHERE search IS NOT NULL;
+INSERT INTO search_pending (entry_id) SELECT id FROM entries WHERE search IS NULL;
+CREATE INDEX entry_search_gin ON entry_search USING GIN (search);
+DROP INDEX entries_unindexed;
+DROP INDEX entries_search;
+ALTER TABLE entries DROP COLUMN search;
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                         kMigration4, kMigration5};
 
 // English stemming (Snowball, like FTS5's porter) with diacritics folded by the unaccent
 // dictionary where the server has it (contrib; a trusted extension since PostgreSQL 13).
@@ -239,7 +261,8 @@ Result<void> CheckPgSchemaIsCurrent(PgConnection& conn) {
 
 Result<void> DropPgSchema(PgConnection& conn) {
   return conn.Exec(
-      "DROP TABLE IF EXISTS entry_tombstones, entries, stories, feed_tags, feeds, feed_hosts, "
+      "DROP TABLE IF EXISTS entry_search, search_pending, entry_tombstones, entries, stories, "
+      "feed_tags, feeds, feed_hosts, "
       "feedd_instances, feedd_schema "
       "CASCADE; DROP TEXT SEARCH CONFIGURATION IF EXISTS " +
       std::string(kPgSearchConfig));
