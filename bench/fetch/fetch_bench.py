@@ -50,6 +50,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED_BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 
 
+QUIET_FOR = 3.0  # seconds of idle CPU that end a cycle's "until idle" (Feedd.settle)
+
+
 def sh(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, **kw)
 
@@ -166,9 +169,12 @@ class Feedd:
 
     def settle(self, started: float, cpu_at_start: float) -> tuple[float, float, float]:
         """Waits (at most 300 s) until feedd is idle: its deferred work (story pass, full-text
-        index, output files) done, i.e. under 0.02 CPU s per 0.5 s. Returns the wall time,
-        CPU time and peak RSS from `started` / `cpu_at_start` to that moment, so a cycle is
-        also reported with everything it caused, and the next cycle starts from rest."""
+        index, output files and archive pages) done, i.e. under 0.02 CPU s per 0.5 s for
+        QUIET_FOR seconds in a row - longer than the 2 s feedd waits after the last ingest
+        before it writes archive pages and the index, so that pause is not taken for the end.
+        Returns the wall time, CPU time and peak RSS from `started` / `cpu_at_start` to the
+        start of that quiet, so a cycle is also reported with everything it caused, and the
+        next cycle starts from rest."""
         assert self.proc is not None
         deadline = time.monotonic() + 300
         last = proc_cpu(self.proc.pid)
@@ -176,11 +182,21 @@ class Feedd:
         while time.monotonic() < deadline:
             time.sleep(0.5)
             now = proc_cpu(self.proc.pid)
-            if now - last < 0.02:
+            if now - last >= 0.02:
+                quiet_at = time.monotonic()
+            elif time.monotonic() - quiet_at >= QUIET_FOR:
                 break
-            last, quiet_at = now, time.monotonic()
+            last = now
         return (quiet_at - started, proc_cpu(self.proc.pid) - cpu_at_start,
                 proc_hwm_mib(self.proc.pid))
+
+    def stored(self) -> str:
+        """What the store holds, to show a cycle did its work (not only its fetches)."""
+        out = subprocess.run([self.feedctl, "--socket", self.socket, "--json", "status"],
+                             capture_output=True, text=True, timeout=600)
+        status = json.loads(out.stdout) if out.returncode == 0 else {}
+        return (f"stored {status.get('entries', '?')} entries in {status.get('stories', '?')} "
+                f"stories")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -260,8 +276,8 @@ def run_size(args: argparse.Namespace, feeds: int, server: str, env: dict) -> di
                       flush=True)
                 rows[("feedd", cycle + "+idle")] = daemon.settle(daemon.started,
                                                                 daemon.cpu_at_start)
-                print(f"  feedd {cycle} until idle: {rows[('feedd', cycle + '+idle')][0]:.2f} s",
-                      flush=True)
+                print(f"  feedd {cycle} until idle: {rows[('feedd', cycle + '+idle')][0]:.2f} s; "
+                      f"{daemon.stored()}", flush=True)
         finally:
             daemon.stop()
         if ("newsboat" not in args.skip and shutil.which("newsboat")
