@@ -138,6 +138,41 @@ TEST_CASE("PostgreSQL: a reader sees what the writer commits, and cannot write" 
   CHECK(backup.error().message.find("pg_dump") != std::string::npos);
 }
 
+TEST_CASE(
+    "PostgreSQL: instances started together on an empty database all open it and sync one "
+    "config" *
+    PostgresOnly()) {
+  constexpr int kInstances = 4;
+  std::vector<NewFeed> declared;
+  for (int i = 0; i < 200; ++i) {
+    declared.push_back(
+        NewFeed{"https://feed" + std::to_string(i) + ".example/rss", std::nullopt, {"config"}});
+  }
+  // A few rounds: the race is in the first statements of each open.
+  for (int round = 0; round < 5; ++round) {
+    REQUIRE(DropPgSchemaForTests(TestPgUrl()));
+    std::vector<std::thread> threads;
+    std::vector<std::string> errors(kInstances);
+    for (int i = 0; i < kInstances; ++i) {
+      threads.emplace_back([&, i] {
+        auto& error = errors[static_cast<std::size_t>(i)];
+        auto store = OpenPgStore(TestPgUrl(), OpenMode::kReadWrite);
+        if (!store) {
+          error = "open: " + store.error().message;
+          return;
+        }
+        auto synced = (*store)->SyncConfigFeeds(declared);
+        if (!synced) error = "sync: " + synced.error().message;
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    for (const auto& error : errors)
+      CHECK_MESSAGE(error.empty(), "round " << round << ": " << error);
+    auto store = OpenPgOrDie();
+    CHECK(store->ListFeeds()->size() == declared.size());
+  }
+}
+
 TEST_CASE("PostgreSQL: instances ingesting one article at once share one story" * PostgresOnly()) {
   auto setup = FreshStore();
   constexpr int kArticles = 40;

@@ -131,6 +131,12 @@ Result<ConfigFeedSync> PgStore::SyncConfigFeeds(const std::vector<NewFeed>& decl
   const std::string what = "sync config feeds";
   auto transaction = PgTransaction::Begin(conn_);
   if (!transaction) return PgFailAs(what, transaction.error());
+  // Instances started together sync the same config: one at a time (the schema's version
+  // row is the cluster-wide lock, as for migrations), so the later ones find the feeds the
+  // first added instead of failing on the unique URL.
+  if (auto locked = conn_.Query("SELECT version FROM feedd_schema FOR UPDATE"); !locked) {
+    return PgFailAs(what, locked.error());
+  }
   ConfigFeedSync sync;
   std::set<std::string> urls;
   std::vector<FeedId> added;

@@ -8,7 +8,9 @@
 #include "pg_schema.h"
 
 #include <array>
+#include <chrono>
 #include <string_view>
+#include <thread>
 
 namespace feedd::storage {
 namespace {
@@ -209,6 +211,9 @@ Result<int> ReadVersion(PgConnection& conn, bool lock) {
   return static_cast<int>(rows->Int(0, 0));
 }
 
+// Tries of the version table's creation (see MigratePg).
+constexpr int kBootstrapAttempts = 5;
+
 }  // namespace
 
 int CurrentPgSchemaVersion() { return static_cast<int>(kMigrations.size()); }
@@ -216,12 +221,17 @@ int CurrentPgSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 Result<void> MigratePg(PgConnection& conn) {
   auto fail = [&](const std::string& why) { return Fail("open " + conn.name() + ": " + why); };
   // The version row exists before the migrating transaction, so that transaction can lock it.
-  if (auto made =
-          conn.Exec("CREATE TABLE IF NOT EXISTS feedd_schema (one BOOLEAN PRIMARY KEY DEFAULT TRUE "
-                    "CHECK (one), version INTEGER NOT NULL); "
-                    "INSERT INTO feedd_schema (version) VALUES (0) ON CONFLICT DO NOTHING");
-      !made) {
-    return fail(made.error().message);
+  // Instances started together on an empty database race here: CREATE TABLE IF NOT EXISTS is
+  // not atomic in PostgreSQL (two sessions can both find no table, and the second fails on
+  // the catalog's unique index). The loser tries again and then finds the table.
+  for (int attempt = 1;; ++attempt) {
+    auto made = conn.Exec(
+        "CREATE TABLE IF NOT EXISTS feedd_schema (one BOOLEAN PRIMARY KEY DEFAULT TRUE "
+        "CHECK (one), version INTEGER NOT NULL); "
+        "INSERT INTO feedd_schema (version) VALUES (0) ON CONFLICT DO NOTHING");
+    if (made) break;
+    if (attempt == kBootstrapAttempts) return fail(made.error().message);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
   }
   auto transaction = PgTransaction::Begin(conn);
   if (!transaction) return fail(transaction.error().message);
