@@ -1,5 +1,6 @@
 // Throughput of the sanitiser (MB/s, 10^6 bytes of input HTML per second), next to its floor:
-// gumbo parsing the same HTML and nothing else. Cases: the seed article (one entry at a time,
+// gumbo parsing the same HTML and nothing else, and the sanitiser without its fast path
+// (SanitizeOptions::fast_path = false, gumbo for every input). Cases: the seed article (one entry at a time,
 // the daemon's case) and, with --corpus-list, every summary and content of the given feed
 // files (read raw with ParseFeed's kKeepRaw, then sanitised one entry at a time).
 // Each case prints wall-clock and CPU-time rates: on a shared machine the CPU rate is the
@@ -133,15 +134,37 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sanitize_bench: no content:encoded in %s\n", seed_path.c_str());
     return 66;
   }
-  const feedd::feeds::SanitizeOptions options{"https://tech-haven.techidaily.com/"};
+  feedd::feeds::SanitizeOptions options;
+  options.base_url = "https://tech-haven.techidaily.com/";
   auto sanitize = [&](const std::string& html) {
     return feedd::feeds::SanitizeHtml(html, options).size();
+  };
+  feedd::feeds::SanitizeOptions gumbo_options = options;
+  gumbo_options.fast_path = false;
+  auto sanitize_gumbo = [&](const std::string& html) {
+    return feedd::feeds::SanitizeHtml(html, gumbo_options).size();
+  };
+  // How many inputs (and bytes) the fast path takes.
+  auto report_fast_path = [](const char* name, const std::vector<std::string>& inputs) {
+    std::size_t taken = 0, bytes = 0, taken_bytes = 0;
+    for (const auto& html : inputs) {
+      bytes += html.size();
+      if (feedd::feeds::SanitizeFastPathTakes(html)) {
+        ++taken;
+        taken_bytes += html.size();
+      }
+    }
+    std::printf("%-28s fast path takes %zu of %zu inputs (%.1f%% of bytes)\n", name, taken,
+                inputs.size(), 100.0 * static_cast<double>(taken_bytes) /
+                                   static_cast<double>(bytes == 0 ? 1 : bytes));
   };
   auto to_text = [](const std::string& html) { return feedd::feeds::HtmlToText(html).size(); };
 
   const std::vector<std::string> seed{article};
   Measure("gumbo only, seed", seed, seconds, GumboOnly);
+  report_fast_path("seed", seed);
   Measure("SanitizeHtml, seed", seed, seconds, sanitize);
+  Measure("SanitizeHtml gumbo, seed", seed, seconds, sanitize_gumbo);
   Measure("HtmlToText, seed", seed, seconds, to_text);
   if (!corpus_list.empty()) {
     const std::vector<std::string> corpus = CorpusHtml(corpus_list, corpus_files);
@@ -150,7 +173,9 @@ int main(int argc, char** argv) {
       return 66;
     }
     Measure("gumbo only, corpus", corpus, seconds, GumboOnly);
+    report_fast_path("corpus", corpus);
     Measure("SanitizeHtml, corpus", corpus, seconds, sanitize);
+    Measure("SanitizeHtml gumbo, corpus", corpus, seconds, sanitize_gumbo);
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 // an <a> under an <a>, table parts out of place...): what the parser would restructure on
 // re-reading is unwrapped here instead, which makes the result idempotent.
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "sanitize/element_policy.h"
 #include "sanitize/gumbo_fragment.h"
 #include "sanitize/html_writer.h"
+#include "sanitize/simple_fragment.h"
 #include "sanitize/url_policy.h"
 
 namespace feedd::feeds {
@@ -234,6 +236,10 @@ bool RemoveWhenEmpty(std::string_view tag) {
 
 }  // namespace
 
+bool SanitizeFastPathTakes(std::string_view html) {
+  return sanitize::SimpleFragment::Parse(html) != nullptr;
+}
+
 std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options) {
   // Text without markup, references, CR or NUL: gumbo would return it as one text node,
   // unchanged when it is valid UTF-8 with nothing to filter. Skip the parse for it.
@@ -245,7 +251,12 @@ std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options) 
       return text_only.Serialize();
     }
   }
-  const sanitize::GumboFragment fragment(html);
+  // The same tree either way (simple_fragment.h); gumbo for whatever the fast path refuses.
+  std::unique_ptr<sanitize::SimpleFragment> simple;
+  if (options.fast_path) simple = sanitize::SimpleFragment::Parse(html);
+  std::optional<sanitize::GumboFragment> parsed;
+  if (!simple) parsed.emplace(html);
+  const GumboNode* root = simple ? simple->Root() : parsed->Root();
   OutputTree tree;
   struct Frame {
     const GumboNode* node;
@@ -253,7 +264,7 @@ std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options) 
     int out;     // the output node children go to
     bool owned;  // out was created for this node (closed when the node is done)
   };
-  std::vector<Frame> stack{{fragment.Root(), 0, OutputTree::kRoot, false}};
+  std::vector<Frame> stack{{root, 0, OutputTree::kRoot, false}};
   while (!stack.empty()) {
     Frame& frame = stack.back();
     const GumboVector& children = frame.node->v.element.children;
