@@ -1,10 +1,9 @@
 // Throughput of the sanitiser (MB/s, 10^6 bytes of input HTML per second), next to its floor:
 // gumbo parsing the same HTML and nothing else, and the sanitiser without its fast path
-// (SanitizeOptions::fast_path = false, gumbo for every input). Cases: the seed article (one entry at a time,
-// the daemon's case) and, with --corpus-list, every summary and content of the given feed
-// files (read raw with ParseFeed's kKeepRaw, then sanitised one entry at a time).
-// Each case prints wall-clock and CPU-time rates: on a shared machine the CPU rate is the
-// stable one.
+// (SanitizeOptions::fast_path = false, gumbo for every input). Cases: the seed article (one entry
+// at a time, the daemon's case) and, with --corpus-list, every summary and content of the given
+// feed files (read raw with ParseFeed's kKeepRaw, then sanitised one entry at a time). Each case
+// prints wall-clock and CPU-time rates: on a shared machine the CPU rate is the stable one.
 //
 //   sanitize_bench [--seconds S] [--seed RSS_FILE] [--corpus-list FILE] [--files N]
 #include <gumbo.h>
@@ -154,9 +153,9 @@ int main(int argc, char** argv) {
         taken_bytes += html.size();
       }
     }
-    std::printf("%-28s fast path takes %zu of %zu inputs (%.1f%% of bytes)\n", name, taken,
-                inputs.size(), 100.0 * static_cast<double>(taken_bytes) /
-                                   static_cast<double>(bytes == 0 ? 1 : bytes));
+    std::printf(
+        "%-28s fast path takes %zu of %zu inputs (%.1f%% of bytes)\n", name, taken, inputs.size(),
+        100.0 * static_cast<double>(taken_bytes) / static_cast<double>(bytes == 0 ? 1 : bytes));
   };
   auto to_text = [](const std::string& html) { return feedd::feeds::HtmlToText(html).size(); };
 
