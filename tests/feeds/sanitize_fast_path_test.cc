@@ -68,6 +68,7 @@ TEST_CASE("The fast path takes ordinary entry markup and gives gumbo's result") 
       "<iframe src=\"https://evil.example/x\">fallback <b>text</b></IFRAME >after",
       "<p>x<script>var a = '</scr' + 'ipt>'; if (a < b && c) {}</script>y</p>",
       "<style>p { color: red }</style><p>styled</p>",
+      "<p>&alpha;&beta; &hearts; &rArr; &OElig;uvre &sum; &euro;</p>",
   };
   for (const auto& html : taken) {
     CAPTURE(html);
@@ -83,6 +84,7 @@ TEST_CASE("The fast path refuses what the tree builder would rebuild, and gumbo 
       "<table><tr><td>cell</table>",
       "<script><!--</script>-->x</script>",
       "<script>never closed",
+      "<p>&lang;x&rang;</p>",  // HTML5 moved these two from HTML 4's code points
       "<p>AT&T</p>",
       "<p>&copy 2024</p>",
       "<p>&unknownentity;</p>",
@@ -242,9 +244,10 @@ class Fragments {
                                                    "<svg>",
                                                    "<math>"};
   static constexpr std::string_view kReferences[] = {
-      "&amp;",   "&lt;",     "&gt;",  "&quot;",    "&apos;",   "&nbsp;",  "&hellip;", "&mdash;",
-      "&#8217;", "&#x2019;", "&#65;", "&#x1F600;", "&eacute;", "&shy;",   "&rarr;",   "&Eacute;",
-      "&yuml;",  "&thinsp;", "& ",    "&frac12;",  "&lrm;",    "&notin;", "&#39;"};
+      "&amp;",   "&lt;",     "&gt;",     "&quot;",   "&apos;",    "&nbsp;",   "&hellip;",
+      "&mdash;", "&#8217;",  "&#x2019;", "&#65;",    "&#x1F600;", "&eacute;", "&shy;",
+      "&rarr;",  "&Eacute;", "&yuml;",   "&thinsp;", "& ",        "&frac12;", "&lrm;",
+      "&notin;", "&#39;",    "&alpha;",  "&hearts;", "&lang;",    "&rArr;",   "&OElig;"};
   static constexpr std::string_view kAttributes[] = {
       " href=\"https://example.com/a?b=1&amp;c=2\"",
       " href=\"/relative/path\"",

@@ -10,6 +10,8 @@
 #include <optional>
 #include <utility>
 
+#include "feedd/feeds/utf8.h"
+#include "parse/entities.h"
 #include "sanitize/gumbo_fragment.h"
 
 namespace feedd::feeds::sanitize {
@@ -73,47 +75,12 @@ const TagInfo* FindTag(std::string_view name) {
   return nullptr;
 }
 
-// Named character references taken here (with their semicolon): the Latin-1 set of HTML 4
-// (U+00A0-U+00FF in code point order) and the others entry HTML uses most. Anything else
-// (another name, a legacy reference without ';') goes to gumbo.
-constexpr std::array<std::string_view, 96> kLatin1References = {
-    "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",   "uml",
-    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",   "deg",    "plusmn",
-    "sup2",   "sup3",   "acute",  "micro",  "para",   "middot", "cedil",  "sup1",   "ordm",
-    "raquo",  "frac14", "frac12", "frac34", "iquest", "Agrave", "Aacute", "Acirc",  "Atilde",
-    "Auml",   "Aring",  "AElig",  "Ccedil", "Egrave", "Eacute", "Ecirc",  "Euml",   "Igrave",
-    "Iacute", "Icirc",  "Iuml",   "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde",
-    "Ouml",   "times",  "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",
-    "szlig",  "agrave", "aacute", "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil",
-    "egrave", "eacute", "ecirc",  "euml",   "igrave", "iacute", "icirc",  "iuml",   "eth",
-    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide", "oslash", "ugrave",
-    "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml"};
-
-struct NamedReference {
-  std::string_view name;
-  char32_t code_point;
-};
-constexpr std::array<NamedReference, 37> kOtherReferences = {{
-    {"amp", U'&'},      {"lt", U'<'},       {"gt", U'>'},       {"quot", U'"'},
-    {"apos", U'\''},    {"hellip", 0x2026}, {"mdash", 0x2014},  {"ndash", 0x2013},
-    {"rsquo", 0x2019},  {"lsquo", 0x2018},  {"rdquo", 0x201D},  {"ldquo", 0x201C},
-    {"sbquo", 0x201A},  {"bdquo", 0x201E},  {"trade", 0x2122},  {"bull", 0x2022},
-    {"euro", 0x20AC},   {"dagger", 0x2020}, {"Dagger", 0x2021}, {"permil", 0x2030},
-    {"lsaquo", 0x2039}, {"rsaquo", 0x203A}, {"prime", 0x2032},  {"Prime", 0x2033},
-    {"minus", 0x2212},  {"larr", 0x2190},   {"uarr", 0x2191},   {"rarr", 0x2192},
-    {"darr", 0x2193},   {"harr", 0x2194},   {"ensp", 0x2002},   {"emsp", 0x2003},
-    {"thinsp", 0x2009}, {"zwnj", 0x200C},   {"zwj", 0x200D},    {"lrm", 0x200E},
-    {"rlm", 0x200F},
-}};
-
+// A named character reference (with its ';') from the parser's table of HTML 4 names, which
+// HTML5 and gumbo keep with the same code points, except &lang; and &rang; (HTML5 moved them
+// to U+27E8/U+27E9): those, and every name outside the table, go to gumbo.
 std::optional<char32_t> NamedCodePoint(std::string_view name) {
-  for (std::size_t i = 0; i < kLatin1References.size(); ++i) {
-    if (kLatin1References[i] == name) return static_cast<char32_t>(0xA0 + i);
-  }
-  for (const auto& reference : kOtherReferences) {
-    if (reference.name == name) return reference.code_point;
-  }
-  return std::nullopt;
+  if (name == "lang" || name == "rang") return std::nullopt;
+  return parse::LookupHtmlEntity(name);
 }
 
 // Code points the parser passes through untouched (no replacement, no parse-error rule that
@@ -126,24 +93,6 @@ bool PassesThrough(char32_t c) {
   if (c >= 0xFDD0 && c <= 0xFDEF) return false;
   if ((c & 0xFFFE) == 0xFFFE) return false;
   return c <= 0x10FFFF;
-}
-
-void AppendUtf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
 }
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -163,7 +112,7 @@ class SimpleBuilder {
   SimpleBuilder(SimpleFragment& out, std::string_view html) : out_(out), html_(html) {}
 
   bool Run() {
-    auto [root, root_children] = NewElement(GUMBO_TAG_HTML, nullptr);
+    auto [root, root_children] = NewElement(GUMBO_TAG_HTML);
     open_.push_back(Open{root, root_children, nullptr});
     while (pos_ < html_.size()) {
       const char c = html_[pos_];
@@ -191,22 +140,25 @@ class SimpleBuilder {
     const TagInfo* info;  // null for the root
   };
 
-  GumboNode& NewNode(GumboNodeType type, GumboNode* parent) {
+  // A node appended to `parent`'s children (none for the root).
+  GumboNode& NewNode(GumboNodeType type, GumboNode* parent, std::vector<void*>* siblings) {
     GumboNode& node = out_.nodes_.emplace_back();
     node = GumboNode{};
     node.type = type;
     node.parent = parent;
-    if (parent != nullptr) {
-      std::vector<void*>& siblings = *open_.back().children;
-      node.index_within_parent = siblings.size();
-      siblings.push_back(&node);
+    if (siblings != nullptr) {
+      node.index_within_parent = siblings->size();
+      siblings->push_back(&node);
     }
     return node;
   }
 
-  // The element and the list its children go to (made its GumboVector at the end).
-  std::pair<GumboNode*, std::vector<void*>*> NewElement(GumboTag tag, GumboNode* parent) {
-    GumboNode& node = NewNode(GUMBO_NODE_ELEMENT, parent);
+  // A new child of the current element (or the root), and the list its own children go to
+  // (made its GumboVector at the end).
+  std::pair<GumboNode*, std::vector<void*>*> NewElement(GumboTag tag) {
+    GumboNode* parent = open_.empty() ? nullptr : open_.back().node;
+    std::vector<void*>* siblings = open_.empty() ? nullptr : open_.back().children;
+    GumboNode& node = NewNode(GUMBO_NODE_ELEMENT, parent, siblings);
     node.v.element.tag = tag;
     node.v.element.tag_namespace = GUMBO_NAMESPACE_HTML;
     std::vector<void*>& children = out_.children_.emplace_back();
@@ -289,13 +241,16 @@ class SimpleBuilder {
 
   bool FlushText() {
     if (text_.empty()) return true;
-    GumboNode& node = NewNode(GUMBO_NODE_TEXT, open_.back().node);
-    bool blank = true;
-    for (char c : text_) blank = blank && IsSpace(c);
-    if (blank) node.type = GUMBO_NODE_WHITESPACE;
-    node.v.text.text = out_.strings_.emplace_back(std::move(text_)).c_str();
+    AddText(std::move(text_), open_.back().node, open_.back().children);
     text_.clear();
     return true;
+  }
+
+  void AddText(std::string text, GumboNode* parent, std::vector<void*>* siblings) {
+    bool blank = true;
+    for (char c : text) blank = blank && IsSpace(c);
+    GumboNode& node = NewNode(blank ? GUMBO_NODE_WHITESPACE : GUMBO_NODE_TEXT, parent, siblings);
+    node.v.text.text = out_.strings_.emplace_back(std::move(text)).c_str();
   }
 
   // At '<': a comment, a start tag or an end tag.
@@ -362,7 +317,7 @@ class SimpleBuilder {
     if (self_closing && info->kind != Kind::kVoid) return false;  // "<div/>" stays open
     const GumboTag tag = gumbo_tag_enum(name.c_str());
     if (tag == GUMBO_TAG_UNKNOWN || !BeforeInsert(*info)) return false;
-    auto [node, children] = NewElement(tag, open_.back().node);
+    auto [node, children] = NewElement(tag);
     GumboVector& attributes = node->v.element.attributes;
     attributes.data = attribute_list.empty() ? nullptr : attribute_list.data();
     attributes.length = static_cast<unsigned>(attribute_list.size());
@@ -408,12 +363,7 @@ class SimpleBuilder {
       if (!RawCharacter(text)) return false;
     }
     if (pos_ != close) return false;  // a multi-byte character across the end tag
-    if (!text.empty()) {
-      open_.push_back(Open{element, children, nullptr});
-      text_ = std::move(text);
-      FlushText();
-      open_.pop_back();
-    }
+    if (!text.empty()) AddText(std::move(text), element, children);
     pos_ = close + 2 + name.size();
     SkipSpace();
     if (pos_ >= html_.size() || html_[pos_] != '>') return false;
