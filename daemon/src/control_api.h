@@ -26,8 +26,9 @@ struct ControlContext {
   StoreWorker& writer;
   Scheduler& scheduler;
   CurlFetcher& fetcher;
-  // Called after feeds were removed, so merged outputs are rebuilt.
-  std::function<void()> on_entries_changed;
+  // Called after feeds were removed or retitled or retagged, so merged outputs are rebuilt
+  // with the feeds read anew.
+  std::function<void()> on_feeds_changed;
   // The public listener's bound address ("" when off).
   std::function<std::string()> public_address;
   std::chrono::steady_clock::time_point started;

@@ -137,7 +137,7 @@ boost::asio::awaitable<HttpResponse> ControlApi::UpdateFeed(storage::FeedId id,
     auto done = co_await context_.writer.Call(&storage::Store::SetFeedInterval, id, *interval);
     if (!done) co_return StorageError(done.error());
   }
-  if ((title || tags) && context_.on_entries_changed) context_.on_entries_changed();
+  if ((title || tags) && context_.on_feeds_changed) context_.on_feeds_changed();
   auto after = co_await context_.reader.Call(&storage::Store::GetFeed, id);
   if (!after) co_return StorageError(after.error());
   if (!after->has_value())
@@ -152,7 +152,7 @@ boost::asio::awaitable<HttpResponse> ControlApi::RemoveFeed(storage::FeedId id) 
   if (!*removed)
     co_return ErrorResponse(404, "no_such_feed", "no feed with id " + std::to_string(id));
   context_.scheduler.Remove(id);
-  if (context_.on_entries_changed) context_.on_entries_changed();
+  if (context_.on_feeds_changed) context_.on_feeds_changed();
   spdlog::info("feed {} removed", id);
   co_return JsonResponse(200, json{{"removed", id}});
 }
@@ -217,7 +217,7 @@ boost::asio::awaitable<HttpResponse> ControlApi::Refresh(const HttpRequest& requ
     indexed = done ? *done : 0;
     changed = changed || indexed > 0;
   }
-  if (changed && context_.on_entries_changed) context_.on_entries_changed();
+  if (changed && context_.on_feeds_changed) context_.on_feeds_changed();
   // The records after the fetches: a few feeds one by one, most of them in one listing.
   json results = json::array();
   if (chosen.size() * 4 < listed) {

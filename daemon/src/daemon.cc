@@ -116,14 +116,16 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
       reader_(std::move(reader)),
       fetcher_(io_.get_executor(), LimitsFrom(config_.fetch), GuardFrom(config_.fetch)),
       outputs_(io_.get_executor(), cpu_.get_executor(), reader_, OutputSettingsFrom(config_)),
-      updater_(fetcher_, writer_, cpu_.get_executor(),
-               ScheduleBounds{config_.fetch.min_interval, config_.fetch.max_interval},
-               [this] {
-                 outputs_.NoteIngest();
-                 outputs_.Invalidate();
-                 entry_stream_.Notify();
-                 maintenance_.Poke();  // new entries wait for the story pass
-               }),
+      updater_(
+          fetcher_, writer_, cpu_.get_executor(),
+          ScheduleBounds{config_.fetch.min_interval, config_.fetch.max_interval},
+          [this] {
+            outputs_.NoteIngest();
+            outputs_.Invalidate();
+            entry_stream_.Notify();
+            maintenance_.Poke();  // new entries wait for the story pass
+          },
+          [this] { outputs_.NoteFeedsChanged(); }),
       scheduler_(io_.get_executor(), updater_),
       entry_stream_(io_.get_executor(), /*max_followers=*/64),
       maintenance_(io_.get_executor(), writer_,
@@ -132,7 +134,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
                      entry_stream_.Notify();
                    }),
       control_api_(ControlContext{
-          reader_, writer_, scheduler_, fetcher_, [this] { outputs_.Invalidate(); },
+          reader_, writer_, scheduler_, fetcher_, [this] { outputs_.NoteFeedsChanged(); },
           [this] { return public_server_ ? public_server_->LocalAddress() : std::string(); },
           started_, &outputs_, &entry_stream_, config_.storage.path}),
       public_api_(outputs_),

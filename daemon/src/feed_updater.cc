@@ -83,12 +83,14 @@ ParseJob ParseOffLoop(std::string_view body, const feeds::ParseOptions& options,
 
 FeedUpdater::FeedUpdater(CurlFetcher& fetcher, StoreWorker& writer,
                          boost::asio::any_io_executor cpu, ScheduleBounds bounds,
-                         std::function<void()> on_entries_changed)
+                         std::function<void()> on_entries_changed,
+                         std::function<void()> on_feed_described_anew)
     : fetcher_(fetcher),
       writer_(writer),
       cpu_(std::move(cpu)),
       bounds_(bounds),
-      on_entries_changed_(std::move(on_entries_changed)) {}
+      on_entries_changed_(std::move(on_entries_changed)),
+      on_feed_described_anew_(std::move(on_feed_described_anew)) {}
 
 boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   UpdateResult result;
@@ -233,6 +235,9 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
         result.inserted = stats->inserted;
         result.updated = stats->updated;
         if (metrics_ != nullptr) metrics_->RecordIngest(stats->inserted, stats->updated);
+        if (parsed->feed.title != feed.feed_title || parsed->feed.link != feed.site_link) {
+          if (on_feed_described_anew_) on_feed_described_anew_();
+        }
         if (stats->inserted + stats->updated > 0) {
           spdlog::info("feed {} ({}): {} new, {} updated entries", id, shown_url, stats->inserted,
                        stats->updated);

@@ -32,7 +32,8 @@ class FeedUpdater {
  public:
   // All references must outlive the updater (the Daemon owns them all).
   FeedUpdater(CurlFetcher& fetcher, StoreWorker& writer, boost::asio::any_io_executor cpu,
-              ScheduleBounds bounds, std::function<void()> on_entries_changed);
+              ScheduleBounds bounds, std::function<void()> on_entries_changed,
+              std::function<void()> on_feed_described_anew);
 
   boost::asio::awaitable<UpdateResult> Update(storage::FeedId id);
 
@@ -77,6 +78,8 @@ class FeedUpdater {
   boost::asio::any_io_executor cpu_;
   ScheduleBounds bounds_;
   std::function<void()> on_entries_changed_;
+  // The document's title or site link differs from the stored one (ingest wrote it).
+  std::function<void()> on_feed_described_anew_;
   bool stopping_ = false;
   Metrics* metrics_ = nullptr;
 };

@@ -87,6 +87,12 @@ class OutputService {
   void Invalidate();
   // Entries were ingested just now: archive pages wait for ingest to be quiet (WriteFiles).
   void NoteIngest() { last_ingest_ = std::chrono::steady_clock::now(); }
+  // A feed's title or site link changed, or a subscription did: the next rendering reads the
+  // feeds anew (the items' origins name them), and cached renderings are stale.
+  void NoteFeedsChanged() {
+    feeds_.reset();
+    Invalidate();
+  }
 
   // The cached rendering (rendered first when entries changed since); null: no output of that
   // name. A cache hit touches neither storage nor another thread.

@@ -62,6 +62,12 @@ class Ctx:
             ("urn:edit:2", "Never edited", f"{self.base}/edit/2", "&lt;p&gt;same&lt;/p&gt;")])
 
 
+def dup2_feed(ctx: Ctx, feed_title: str) -> bytes:
+    return story_rss(ctx.base, feed_title, [
+        ("urn:dup2:9", "Shared story (syndicated)", ctx.story_link + "?utm_source=feed&fbclid=x",
+         "&lt;p&gt;The shared text.&lt;/p&gt;")])
+
+
 def setup(ctx: Ctx) -> None:
     s, d = ctx.server, ctx.daemon
     s.add_feed("alpha", 3)
@@ -72,9 +78,7 @@ def setup(ctx: Ctx) -> None:
     # One story in two feeds: the second copy's link has tracking parameters.
     s.set_raw("/dup1.xml", story_rss(ctx.base, "First carrier", [
         ("urn:dup1:1", "Shared story", ctx.story_link, "&lt;p&gt;The shared text.&lt;/p&gt;")]))
-    s.set_raw("/dup2.xml", story_rss(ctx.base, "Second carrier", [
-        ("urn:dup2:9", "Shared story (syndicated)", ctx.story_link + "?utm_source=feed&fbclid=x",
-         "&lt;p&gt;The shared text.&lt;/p&gt;")]))
+    s.set_raw("/dup2.xml", dup2_feed(ctx, "Second carrier"))
     s.set_raw("/edit.xml", ctx.edit_feed("Before the edit", "&lt;p&gt;v1&lt;/p&gt;"))
     d.write_config(outputs=OUTPUTS)
     d.start()
@@ -296,6 +300,25 @@ def test_refetch_changes_nothing_and_an_edit_bumps_updated_and_etag(ctx: Ctx) ->
     root_updated = ET_root(body).findtext(f"{ATOM}updated")
     check(root_updated == max(new_updated.values()), "feed updated is the newest item's")
     check(atom_ids(body) == atom_ids(before), "order or ids changed across an edit")
+
+
+def test_a_feed_renamed_at_its_source_is_renamed_in_the_outputs(ctx: Ctx) -> None:
+    # Only the feed's title changes: no entry does, yet the items' origins must follow.
+    d = ctx.daemon
+    fetch_ok(d, "/feeds/all.atom")  # a cached rendering that names the old title
+    ctx.server.set_raw("/dup2.xml", dup2_feed(ctx, "Renamed carrier"))
+    try:
+        d.refresh()
+        atom = fetch_ok(d, "/feeds/all.atom")
+        shared = [e for e in atom_entries(atom)
+                  if (e.findtext(f"{ATOM}title") or "").startswith("Shared story")]
+        check(len(shared) == 1, f"shared story appears {len(shared)} times")
+        titles = [link.get("title") for link in shared[0].findall(f"{ATOM}link")
+                  if link.get("rel") == "related"]
+        check(titles == ["also in: Renamed carrier"], f"the also-in link says {titles}")
+    finally:
+        ctx.server.set_raw("/dup2.xml", dup2_feed(ctx, "Second carrier"))
+        d.refresh()
 
 
 def test_newsboat_subscribes_and_shows_the_items(ctx: Ctx) -> None:
