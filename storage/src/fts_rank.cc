@@ -54,7 +54,12 @@ QueryStats* MakeStats(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_int
   const double n = static_cast<double>(std::max<sqlite3_int64>(rows, 1));
   stats->average_length = std::max(1.0, static_cast<double>(tokens) / n);
   const int phrases = api->xPhraseCount(fts);
-  for (int phrase = 0; phrase < phrases; ++phrase) {
+  if (phrases == 1) {
+    // One phrase: its idf scales every row's score alike, so the order needs no count (for a
+    // rare phrase of common words the count is a second pass over both words' doclists).
+    stats->idf.push_back(1.0);
+  }
+  for (int phrase = 0; phrase < phrases && phrases > 1; ++phrase) {
     Count count;
     rc = api->xQueryPhrase(fts, phrase, &count, CountHit);
     if (rc == SQLITE_DONE) rc = SQLITE_OK;

@@ -16,7 +16,9 @@ namespace feedd::storage {
 // doclist, ~1M rows for "the"); feedd_rank counts at most the first kSampleHits matches in
 // rowid order and extrapolates from the share of [min_rowid, max_rowid] they cover (exact
 // when a phrase has fewer matches). Rowids are entry ids, handed out in arrival order, so
-// matches spread over them about evenly.
+// matches spread over them about evenly. A query of one phrase is not counted at all: its
+// idf would scale every row's score by the same factor, so it is taken as 1 (the order is
+// bm25's; the value is the phrase's term without the idf).
 Result<void> RegisterFeedRank(sqlite3* db);
 
 }  // namespace feedd::storage

@@ -1,5 +1,7 @@
 // Reading back: the newest-first listing and its cursor, full-text search, merged-output
 // selections, and the query plans behind them.
+#include <sqlite3.h>
+
 #include <sstream>
 
 #include "storage_test_support.h"
@@ -95,6 +97,60 @@ TEST_CASE("Search ranks title matches first and returns snippets with the matche
   CHECK(store->Search("compost", 1)->size() == 1);
   CHECK(store->Search("title:unrelated", 10)->size() == 1);
   CHECK(store->Search("  ", 10)->empty());  // nothing asked, nothing found; not an error
+}
+
+// The ids FTS5's own bm25 (the weights feedd ranks with) orders a query's matches by, read
+// over a second connection to the store's file.
+std::vector<EntryId> Bm25Order(const std::filesystem::path& path, const std::string& query) {
+  sqlite3* raw = nullptr;
+  std::vector<EntryId> ids;
+  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(raw);
+    FAIL("cannot open " << path);
+  }
+  sqlite3_stmt* stmt = nullptr;
+  const char* sql =
+      "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1 "
+      "ORDER BY bm25(entries_fts, 5.0, 1.0, 2.0), rowid DESC";
+  if (sqlite3_prepare_v2(raw, sql, -1, &stmt, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(stmt, 1, query.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(stmt) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(stmt, 0));
+  }
+  const std::string error = sqlite3_errmsg(raw);
+  sqlite3_finalize(stmt);
+  sqlite3_close(raw);
+  if (ids.empty()) FAIL("bm25 order of '" << query << "': " << error);
+  return ids;
+}
+
+TEST_CASE("Search orders matches as FTS5's bm25 does, for a word, a phrase and two words" *
+          SqliteOnly()) {
+  TempDir dir;
+  const auto path = dir.path() / "feedd.db";
+  auto store = OpenOrDie(path);
+  const FeedId id = AddFeedOrDie(*store, "https://example.com/feed");
+  std::vector<feeds::Entry> entries;
+  for (int i = 0; i < 40; ++i) {
+    // Lengths and word counts differ from entry to entry, so scores rarely tie.
+    std::string content = Prose(i, 12 + 5 * i) + "<p>";
+    for (int n = 0; n < i % 4; ++n) content += "copper lantern ";
+    entries.push_back(MakeEntry("e" + std::to_string(i), "Entry " + std::to_string(i), "",
+                                At(1000 + i), content + "</p>"));
+  }
+  IngestOrDie(*store, id, MakeFeed(std::move(entries)), At(5000));
+  // Fewer matches than feedd_rank samples: its document frequencies are exact, so its order
+  // must be bm25's, also where a one-phrase query skips the count.
+  for (const std::string query :
+       {"ember", "\"copper lantern\"", "river signal", "orbit OR zephyr"}) {
+    CAPTURE(query);
+    const std::vector<EntryId> expected = Bm25Order(path, query);
+    CHECK(expected.size() >= 5);  // an order worth comparing
+    auto hits = store->Search(query, 100);
+    REQUIRE(hits);
+    std::vector<EntryId> got;
+    for (const auto& hit : *hits) got.push_back(hit.entry.id);
+    CHECK(got == expected);
+  }
 }
 
 TEST_CASE("A malformed search query is an error naming the query") {
