@@ -34,6 +34,7 @@ that many feeds, --newsboat-cycles limits it to some cycles."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -208,6 +209,25 @@ class Feedd:
                 self.proc.wait()
 
 
+@contextlib.contextmanager
+def perf_attached(args: argparse.Namespace, cycle: str, daemon: "Feedd"):
+    """With --perf-cycle CYCLE, records a call-graph profile of feedd during that cycle into
+    --perf-out (perf slows feedd: the cycle's figures are then not comparable)."""
+    if args.perf_cycle != cycle or daemon.proc is None:
+        yield
+        return
+    perf = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(daemon.proc.pid),
+                             "-o", args.perf_out], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    time.sleep(0.5)  # attached before the cycle starts
+    try:
+        yield
+    finally:
+        perf.send_signal(signal.SIGINT)
+        perf.wait(timeout=120)
+        print(f"  perf profile of feedd's {cycle} cycle: {args.perf_out}", flush=True)
+
+
 def nginx_etag(path: str) -> str:
     st = os.stat(path)
     return f'"{int(st.st_mtime):x}-{st.st_size:x}"'
@@ -268,7 +288,8 @@ def run_size(args: argparse.Namespace, feeds: int, server: str, env: dict) -> di
                     change_tenth(www, files, feeds)
                     nginx_forget(env)
                 before = nginx_counts(server, env)
-                rows[("feedd", cycle)] = daemon.cold() if cycle == "cold" else daemon.cycle()
+                with perf_attached(args, cycle, daemon):
+                    rows[("feedd", cycle)] = daemon.cold() if cycle == "cold" else daemon.cycle()
                 after = nginx_counts(server, env)
                 answers[cycle] = tuple(x - y for x, y in zip(after, before))  # type: ignore
                 print(f"  feedd {cycle}: {rows[('feedd', cycle)][0]:.2f} s, nginx answered "
@@ -337,6 +358,8 @@ def main() -> int:
     ap.add_argument("--newsboat-max", type=int, default=1000,
                     help="run newsboat only up to this many feeds (10,000 take ~12 min)")
     ap.add_argument("--skip", action="append", default=[], help="newsboat, curl")
+    ap.add_argument("--perf-cycle", default="", help="warm or changed: profile feedd during that cycle")
+    ap.add_argument("--perf-out", default="/tmp/feedd-fetch-bench.perf")
     args = ap.parse_args()
     # timeout(1) and CI cancel with SIGTERM: exit through the finally blocks (nginx, feedd).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
