@@ -45,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -130,6 +131,7 @@ class Feedd:
         self.count = len(urls)
         self.proc: subprocess.Popen | None = None
         self.started, self.cpu_at_start = 0.0, 0.0  # of the last cycle, for settle()
+        self.on_start: Callable[[int], None] | None = None  # called with feedd's pid
 
     def ctl(self, *args: str) -> None:
         sh([self.feedctl, "--socket", self.socket, *args], stdout=subprocess.DEVNULL,
@@ -141,6 +143,8 @@ class Feedd:
         self.proc = subprocess.Popen([self.feedd, "--config", self.conf],
                                      stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(self.work, "feedd.log"), "w"))
+        if self.on_start is not None:
+            self.on_start(self.proc.pid)
         while not os.path.exists(self.socket):
             if self.proc.poll() is not None:
                 raise SystemExit(f"feedd exited: see {self.work}/feedd.log")
@@ -196,6 +200,11 @@ class Feedd:
         out = subprocess.run([self.feedctl, "--socket", self.socket, "--json", "status"],
                              capture_output=True, text=True, timeout=600)
         status = json.loads(out.stdout) if out.returncode == 0 else {}
+        failing = status.get("maintenance_errors")
+        if failing:
+            # The story pass or the index failing skips most of a cold cycle's work: the
+            # figures would look good and mean nothing.
+            raise SystemExit(f"feedd's deferred work fails, the run is void: {failing}")
         return (f"stored {status.get('entries', '?')} entries in {status.get('stories', '?')} "
                 f"stories")
 
@@ -212,20 +221,33 @@ class Feedd:
 @contextlib.contextmanager
 def perf_attached(args: argparse.Namespace, cycle: str, daemon: "Feedd"):
     """With --perf-cycle CYCLE, records a call-graph profile of feedd during that cycle into
-    --perf-out (perf slows feedd: the cycle's figures are then not comparable)."""
-    if args.perf_cycle != cycle or daemon.proc is None:
+    --perf-out (perf slows feedd: the cycle's figures are then not comparable). The cold
+    cycle's profile starts as feedd does."""
+    if args.perf_cycle != cycle:
         yield
         return
-    perf = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(daemon.proc.pid),
-                             "-o", args.perf_out], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    time.sleep(0.5)  # attached before the cycle starts
+    perfs: list[subprocess.Popen] = []
+
+    def attach(pid: int) -> None:
+        # System-wide (-a): `-p` misses the threads feedd starts after perf attaches.
+        perfs.append(subprocess.Popen(["perf", "record", "-a", "-F", "499", "-g",
+                                       "-o", args.perf_out], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+        print(f"  perf: feedd is pid {pid} (perf report --pid {pid})", flush=True)
+        time.sleep(0.5)  # attached before the work starts
+
+    if daemon.proc is None:
+        daemon.on_start = attach
+    else:
+        attach(daemon.proc.pid)
     try:
         yield
     finally:
-        perf.send_signal(signal.SIGINT)
-        perf.wait(timeout=120)
-        print(f"  perf profile of feedd's {cycle} cycle: {args.perf_out}", flush=True)
+        daemon.on_start = None
+        for perf in perfs:
+            perf.send_signal(signal.SIGINT)
+            perf.wait(timeout=300)
+            print(f"  perf profile of feedd's {cycle} cycle: {args.perf_out}", flush=True)
 
 
 def nginx_etag(path: str) -> str:
@@ -358,7 +380,7 @@ def main() -> int:
     ap.add_argument("--newsboat-max", type=int, default=1000,
                     help="run newsboat only up to this many feeds (10,000 take ~12 min)")
     ap.add_argument("--skip", action="append", default=[], help="newsboat, curl")
-    ap.add_argument("--perf-cycle", default="", help="warm or changed: profile feedd during that cycle")
+    ap.add_argument("--perf-cycle", default="", help="cold, warm or changed: profile feedd during that cycle")
     ap.add_argument("--perf-out", default="/tmp/feedd-fetch-bench.perf")
     args = ap.parse_args()
     # timeout(1) and CI cancel with SIGTERM: exit through the finally blocks (nginx, feedd).

@@ -19,6 +19,7 @@
 namespace feedd::daemon {
 
 class EntryStream;
+class MaintenanceTask;
 class OutputService;
 
 struct ControlContext {
@@ -35,6 +36,8 @@ struct ControlContext {
   // Optional parts (null: the routes that need them answer 503).
   OutputService* outputs = nullptr;
   EntryStream* entry_stream = nullptr;
+  // Its failing passes show in the status (null: none shown).
+  const MaintenanceTask* maintenance = nullptr;
   std::filesystem::path database;  // for the status's database size; "" unknown
 };
 

@@ -9,6 +9,7 @@
 #include "entry_stream.h"
 #include "json_views.h"
 #include "lease_scheduler.h"
+#include "maintenance_task.h"
 #include "output_service.h"
 #include "redact.h"
 #include "version.h"
@@ -84,7 +85,11 @@ boost::asio::awaitable<HttpResponse> ControlApi::Status() {
       {"followers", context_.entry_stream ? json(context_.entry_stream->Followers()) : json(0)},
       {"database_bytes", DatabaseBytes(context_.database)},
       {"public_address", public_address.empty() ? json(nullptr) : json(public_address)},
-      {"last_errors", last_errors}};
+      {"last_errors", last_errors},
+      // Deferred work that fails (a story pass that cannot write, say) leaves entries out of
+      // merged outputs and search: say so here, not only in the log.
+      {"maintenance_errors",
+       context_.maintenance ? json(context_.maintenance->Failing()) : json::object()}};
   if (const LeaseScheduler* leases = context_.scheduler.leases()) {
     // Shared store: this instance's id and every instance heard from lately with its leases.
     const auto now = ControlNow();

@@ -136,7 +136,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
       control_api_(ControlContext{
           reader_, writer_, scheduler_, fetcher_, [this] { outputs_.NoteFeedsChanged(); },
           [this] { return public_server_ ? public_server_->LocalAddress() : std::string(); },
-          started_, &outputs_, &entry_stream_, config_.storage.path}),
+          started_, &outputs_, &entry_stream_, &maintenance_, config_.storage.path}),
       public_api_(outputs_),
       watchdog_(io_.get_executor(), WatchdogInterval()),
       status_(io_.get_executor(), reader_, std::chrono::seconds(15)),

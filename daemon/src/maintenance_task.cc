@@ -102,6 +102,14 @@ void MaintenanceTask::Poke() {
   }
 }
 
+std::map<std::string, std::string> MaintenanceTask::Failing() const {
+  std::map<std::string, std::string> failing;
+  for (const auto& [what, error] : last_errors_) {
+    if (!error.empty()) failing.emplace(what, error);
+  }
+  return failing;
+}
+
 void MaintenanceTask::Report(const std::string& what, const std::string& error) {
   std::string& last = last_errors_[what];
   if (error.empty()) {

@@ -38,6 +38,9 @@ class MaintenanceTask {
   // New entries were ingested: run the story pass and the index soon (kAfterIngest), not at
   // the next period, so merged outputs show them promptly. io thread.
   void Poke();
+  // The passes failing now (story assignment, full-text index, retention, optimize), each
+  // with its last error; empty when all work. io thread.
+  std::map<std::string, std::string> Failing() const;
   // Applies from the next heavy pass (on reload).
   void SetRetention(storage::RetentionPolicy retention) { settings_.retention = retention; }
 

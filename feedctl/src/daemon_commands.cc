@@ -154,6 +154,10 @@ int RunStatus(const GlobalArgs& global) {
                 << (live ? "" : " (silent)") << '\n';
     }
   }
+  const json maintenance_errors = body.value("maintenance_errors", json::object());
+  for (const auto& [what, error] : maintenance_errors.items()) {
+    std::cout << Paint("  ! maintenance: " + what + ": " + Text(error), Colour::kRed) << '\n';
+  }
   for (const auto& error : body.value("last_errors", json::array())) {
     std::cout << "  ! feed " << Text(error["feed_id"]) << " " << Text(error["url"]) << ": "
               << Text(error["stage"]) << ": " << Text(error["error"]) << '\n';

@@ -216,11 +216,38 @@ def test_backup(ctx: Ctx) -> None:
 def test_status(ctx: Ctx) -> None:
     data = ctx.daemon.status()
     for field in ("version", "uptime_seconds", "feeds", "entries", "failing_feeds",
-                  "fetches_in_flight", "database_bytes", "last_errors", "followers"):
+                  "fetches_in_flight", "database_bytes", "last_errors", "followers",
+                  "maintenance_errors"):
         check(field in data, f"status lacks {field}: {data}")
     check(data["database_bytes"] > 0, f"{data}")
+    check(data["maintenance_errors"] == {}, f"a healthy daemon reports {data['maintenance_errors']}")
     human = ctx.ctl("status", use_json=False).stdout
     check("database:" in human and "feeds:" in human, human)
+
+
+def test_a_failing_story_pass_shows_in_status_until_it_works_again(ctx: Ctx) -> None:
+    # The story pass runs off the fetch path; when it cannot write, new entries stay out of
+    # merged outputs and search. A trigger makes it fail the way a broken build or a damaged
+    # database would.
+    with sqlite3.connect(ctx.daemon.db_path, timeout=20) as db:
+        db.execute("CREATE TRIGGER feedd_test_fail BEFORE DELETE ON story_pending BEGIN "
+                   "SELECT RAISE(ABORT, 'injected story pass failure'); END")
+    try:
+        held_back = ctx.server.add_entry("alpha", title="Quokkaquill held back by the failure")
+        ctx.ctl("refresh", "--wait", str(ctx.ids[ctx.alpha]), use_json=False)
+        errors = wait_until(lambda: ctx.daemon.status()["maintenance_errors"], 15,
+                            message="the story pass failure in the status")
+        check("injected story pass failure" in errors.get("story assignment", ""), f"{errors}")
+        human = ctx.ctl("status", use_json=False).stdout
+        check("maintenance: story assignment" in human, human)
+    finally:
+        with sqlite3.connect(ctx.daemon.db_path, timeout=20) as db:
+            db.execute("DROP TRIGGER feedd_test_fail")
+    wait_until(lambda: ctx.daemon.status()["maintenance_errors"] == {}, 15,
+               message="the failure to clear once the pass works")
+    wait_until(lambda: any(hit["title"] == held_back.title
+                           for hit in ctx.ctl("search", "quokkaquill").data),
+               15, message="the held-back entry to become searchable")
 
 
 def curl_or_python(ctx: Ctx, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
@@ -310,6 +337,7 @@ def test_rm(ctx: Ctx) -> None:
 ORDERED = [test_help_man_and_completions, test_usage_errors_exit_2, test_dead_daemon_exits_69,
            test_add_show_and_bad_urls, test_tags_title_and_interval, test_entries_entry_and_search,
            test_follow_streams_new_entries, test_outputs, test_backup, test_status,
+           test_a_failing_story_pass_shows_in_status_until_it_works_again,
            test_malformed_requests_get_json_errors, test_credentials_never_shown, test_rm]
 
 
