@@ -120,7 +120,7 @@ class SimpleBuilder {
         if (!FlushText() || !Markup()) return false;
       } else if (c == '&') {
         if (!Reference(text_)) return false;
-      } else if (!RawCharacter(text_)) {
+      } else if (!AsciiRun(text_, html_.size(), /*in_text=*/true) && !RawCharacter(text_)) {
         return false;
       }
     }
@@ -164,6 +164,21 @@ class SimpleBuilder {
     std::vector<void*>& children = out_.children_.emplace_back();
     finished_.emplace_back(&node, &children);
     return {&node, &children};
+  }
+
+  // A run of printable ASCII, tabs and newlines from pos_ up to `end`, appended at once (the
+  // bulk of most text, which RawCharacter would take a byte at a time); in text, '<' and '&'
+  // end it. False when the run is empty.
+  bool AsciiRun(std::string& into, std::size_t end, bool in_text) {
+    const std::size_t start = pos_;
+    while (pos_ < end) {
+      const char c = html_[pos_];
+      const bool plain = (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n';
+      if (!plain || (in_text && (c == '<' || c == '&'))) break;
+      ++pos_;
+    }
+    into.append(html_.substr(start, pos_ - start));
+    return pos_ > start;
   }
 
   // One raw character of text or of an attribute value: valid UTF-8 of a code point that
@@ -360,7 +375,7 @@ class SimpleBuilder {
     if (name == "script" && content.find("<!--") != std::string_view::npos) return false;
     std::string text;
     while (pos_ < close) {
-      if (!RawCharacter(text)) return false;
+      if (!AsciiRun(text, close, /*in_text=*/false) && !RawCharacter(text)) return false;
     }
     if (pos_ != close) return false;  // a multi-byte character across the end tag
     if (!text.empty()) AddText(std::move(text), element, children);
