@@ -230,8 +230,9 @@ def perf_attached(args: argparse.Namespace, cycle: str, daemon: "Feedd"):
 
     def attach(pid: int) -> None:
         # System-wide (-a): `-p` misses the threads feedd starts after perf attaches.
-        perfs.append(subprocess.Popen(["perf", "record", "-a", "-F", "499", "-g",
-                                       "-o", args.perf_out], stdout=subprocess.DEVNULL,
+        perfs.append(subprocess.Popen(["perf", "record", "-a", "-F", "499",
+                                       *args.perf_call_graph.split(), "-o", args.perf_out],
+                                      stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))
         print(f"  perf: feedd is pid {pid} (perf report --pid {pid})", flush=True)
         time.sleep(0.5)  # attached before the work starts
@@ -382,6 +383,8 @@ def main() -> int:
     ap.add_argument("--skip", action="append", default=[], help="newsboat, curl")
     ap.add_argument("--perf-cycle", default="", help="cold, warm or changed: profile feedd during that cycle")
     ap.add_argument("--perf-out", default="/tmp/feedd-fetch-bench.perf")
+    ap.add_argument("--perf-call-graph", default="-g",
+                    help="perf's call-graph option; '--call-graph dwarf' through libc")
     args = ap.parse_args()
     # timeout(1) and CI cancel with SIGTERM: exit through the finally blocks (nginx, feedd).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
