@@ -97,12 +97,7 @@ Result<int> SqliteStore::IndexPending(int max_entries) {
   // Both statements pick the same lowest ids inside one transaction. An entry still waiting
   // for its story (updated before the story pass came) has no text yet: the pass writes it
   // and leaves the entry here.
-  auto index = db_.Prepare(
-      "INSERT INTO entries_fts (rowid, title, text, author) "
-      "SELECT e.id, e.title, e.text, e.author FROM fts_pending p JOIN entries_fts_source e "
-      "ON e.id = p.entry_id WHERE NOT EXISTS "
-      "(SELECT 1 FROM story_pending s WHERE s.entry_id = p.entry_id) "
-      "ORDER BY p.entry_id LIMIT ?1");
+  auto index = db_.Prepare(kSqlIndexPending);
   if (!index) return FailAs(what, index.error());
   if (auto done = (*index)->Bind(max_entries).Run(); !done) return FailAs(what, done.error());
   auto dequeue = db_.Prepare(
@@ -196,6 +191,7 @@ Result<std::vector<QueryPlan>> ExplainQueryPlans(Store& store) {
       {"merged output of every feed", SelectOutputSql(OutputSelection{})},
       {"archive page", SelectPageSql(OutputSelection{})},
       {"entries waiting for their story", std::string(kSqlPendingEntries)},
+      {"entries waiting for the index", std::string(kSqlIndexPending)},
   };
   std::vector<QueryPlan> plans;
   for (const auto& [name, sql] : queries) {

@@ -286,6 +286,52 @@ TEST_CASE(
   CHECK(b_page.front().entry.feed_id == b);
 }
 
+TEST_CASE(
+    "The story pass and the index read their queues first, also once entries have "
+    "planner statistics and the queues have none" *
+    SqliteOnly()) {
+  // What `PRAGMA optimize` leaves in a daemon's database: statistics for `entries`, none for
+  // queues that were empty when they were gathered. A plain JOIN then scanned every entry.
+  TempDir dir;
+  const auto path = dir.path() / "feedd.db";
+  {
+    auto store = OpenOrDie(path);
+    const FeedId id = AddFeedOrDie(*store, "https://example.com/feed");
+    std::vector<feeds::Entry> entries;
+    for (int i = 0; i < 50; ++i) {
+      entries.push_back(MakeEntry("e" + std::to_string(i), "Entry " + std::to_string(i), "",
+                                  At(1000 + i), Prose(i, 20)));
+    }
+    IngestOrDie(*store, id, MakeFeed(std::move(entries)), At(5000));
+  }
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    const int analyzed = sqlite3_exec(raw, "ANALYZE entries", nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+    REQUIRE(analyzed == SQLITE_OK);
+  }
+  auto store = OpenOrDie(path);
+  auto plans = ExplainQueryPlans(*store);
+  REQUIRE(plans);
+  int queue_plans = 0;
+  for (const auto& plan : *plans) {
+    if (plan.name != "entries waiting for their story" &&
+        plan.name != "entries waiting for the index") {
+      continue;
+    }
+    ++queue_plans;
+    std::string all;
+    for (const auto& step : plan.steps) all += step + " | ";
+    INFO(plan.name << ": " << all);
+    REQUIRE_FALSE(plan.steps.empty());
+    CHECK(plan.steps.front() == "SCAN p");  // the queue, in its own (entry id) order
+    CHECK(all.find("SCAN e") == std::string::npos);
+    CHECK(all.find("TEMP B-TREE") == std::string::npos);
+  }
+  CHECK(queue_plans == 2);
+}
+
 TEST_CASE("Per-feed and listing queries use indexes, never a full scan of entries or stories" *
           SqliteOnly()) {
   auto store = MemoryStore();
