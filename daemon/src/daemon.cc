@@ -125,7 +125,10 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
             entry_stream_.Notify();
             maintenance_.Poke();  // new entries wait for the story pass
           },
-          [this] { outputs_.NoteFeedsChanged(); }),
+          [this](storage::FeedId id, const std::optional<std::string>& title,
+                 const std::optional<std::string>& site_link) {
+            outputs_.NoteFeedDescribed(id, title, site_link);
+          }),
       scheduler_(io_.get_executor(), updater_),
       entry_stream_(io_.get_executor(), /*max_followers=*/64),
       maintenance_(io_.get_executor(), writer_,

@@ -84,7 +84,7 @@ ParseJob ParseOffLoop(std::string_view body, const feeds::ParseOptions& options,
 FeedUpdater::FeedUpdater(CurlFetcher& fetcher, StoreWorker& writer,
                          boost::asio::any_io_executor cpu, ScheduleBounds bounds,
                          std::function<void()> on_entries_changed,
-                         std::function<void()> on_feed_described_anew)
+                         FeedDescribedCallback on_feed_described_anew)
     : fetcher_(fetcher),
       writer_(writer),
       cpu_(std::move(cpu)),
@@ -236,7 +236,9 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
         result.updated = stats->updated;
         if (metrics_ != nullptr) metrics_->RecordIngest(stats->inserted, stats->updated);
         if (parsed->feed.title != feed.feed_title || parsed->feed.link != feed.site_link) {
-          if (on_feed_described_anew_) on_feed_described_anew_();
+          if (on_feed_described_anew_) {
+            on_feed_described_anew_(id, parsed->feed.title, parsed->feed.link);
+          }
         }
         if (stats->inserted + stats->updated > 0) {
           spdlog::info("feed {} ({}): {} new, {} updated entries", id, shown_url, stats->inserted,

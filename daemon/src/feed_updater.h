@@ -28,12 +28,17 @@ struct UpdateResult {
   int updated = 0;
 };
 
+// A feed's document names a title or site link other than the stored ones (ingest wrote
+// them): its id, the new title, the new site link.
+using FeedDescribedCallback = std::function<void(storage::FeedId, const std::optional<std::string>&,
+                                                 const std::optional<std::string>&)>;
+
 class FeedUpdater {
  public:
   // All references must outlive the updater (the Daemon owns them all).
   FeedUpdater(CurlFetcher& fetcher, StoreWorker& writer, boost::asio::any_io_executor cpu,
               ScheduleBounds bounds, std::function<void()> on_entries_changed,
-              std::function<void()> on_feed_described_anew);
+              FeedDescribedCallback on_feed_described_anew);
 
   boost::asio::awaitable<UpdateResult> Update(storage::FeedId id);
 
@@ -79,7 +84,7 @@ class FeedUpdater {
   ScheduleBounds bounds_;
   std::function<void()> on_entries_changed_;
   // The document's title or site link differs from the stored one (ingest wrote it).
-  std::function<void()> on_feed_described_anew_;
+  FeedDescribedCallback on_feed_described_anew_;
   bool stopping_ = false;
   Metrics* metrics_ = nullptr;
 };

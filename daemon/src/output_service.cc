@@ -190,7 +190,24 @@ boost::asio::awaitable<Result<std::int64_t>> OutputService::ArchivePages(
 
 boost::asio::awaitable<Result<OutputService::SharedFeeds>> OutputService::Feeds(bool reload) {
   const auto now = std::chrono::steady_clock::now();
-  if (!reload && feeds_ && now - feeds_loaded_ < kFeedsMaxAge) co_return feeds_;
+  if (!reload && feeds_ && now - feeds_loaded_ < kFeedsMaxAge) {
+    if (!described_.empty()) {
+      // Documents being built keep the list they hold: patch a copy.
+      auto patched = std::make_shared<FeedsById>(*feeds_);
+      for (auto& [id, description] : described_) {
+        if (auto found = patched->find(id); found != patched->end()) {
+          found->second.feed_title = std::move(description.first);
+          found->second.site_link = std::move(description.second);
+        }
+      }
+      described_.clear();
+      feeds_ = std::move(patched);
+    }
+    co_return feeds_;
+  }
+  // What was noted before this read is in the database already (the note follows the
+  // ingest's commit); what is noted while it runs stays for the next call.
+  described_.clear();
   auto feeds = co_await reader_.Call(&storage::Store::ListFeeds);
   if (!feeds) co_return Unexpected(feeds.error());
   auto by_id = std::make_shared<FeedsById>();

@@ -87,10 +87,18 @@ class OutputService {
   void Invalidate();
   // Entries were ingested just now: archive pages wait for ingest to be quiet (WriteFiles).
   void NoteIngest() { last_ingest_ = std::chrono::steady_clock::now(); }
-  // A feed's title or site link changed, or a subscription did: the next rendering reads the
-  // feeds anew (the items' origins name them), and cached renderings are stale.
+  // A subscription changed (removed, retitled, retagged): the next rendering reads the feeds
+  // anew (the items' origins name them), and cached renderings are stale.
   void NoteFeedsChanged() {
     feeds_.reset();
+    Invalidate();
+  }
+  // A fetch stored a new title or site link for one feed: the next rendering patches its
+  // copy of the feed list (a cold import renames thousands of feeds; re-reading the list for
+  // each would be a query of every feed per document), and cached renderings are stale.
+  void NoteFeedDescribed(storage::FeedId id, std::optional<std::string> title,
+                         std::optional<std::string> site_link) {
+    described_[id] = {std::move(title), std::move(site_link)};
     Invalidate();
   }
 
@@ -188,6 +196,10 @@ class OutputService {
   // list lacks (one just added) reloads it at once.
   SharedFeeds feeds_;
   std::chrono::steady_clock::time_point feeds_loaded_;
+  // Titles and site links stored since feeds_ was read (NoteFeedDescribed), by feed.
+  std::unordered_map<storage::FeedId,
+                     std::pair<std::optional<std::string>, std::optional<std::string>>>
+      described_;
   std::map<std::pair<std::string, OutputFormat>, std::string> seen_etags_;  // for WebSub
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;
