@@ -58,8 +58,10 @@ QueryStats* MakeStats(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_int
     // One phrase: its idf scales every row's score alike, so the order needs no count (for a
     // rare phrase of common words the count is a second pass over both words' doclists).
     stats->idf.push_back(1.0);
+    stats->frequency.assign(1, 0.0);
+    return stats;
   }
-  for (int phrase = 0; phrase < phrases && phrases > 1; ++phrase) {
+  for (int phrase = 0; phrase < phrases; ++phrase) {
     Count count;
     rc = api->xQueryPhrase(fts, phrase, &count, CountHit);
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
