@@ -52,7 +52,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED_BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 
 
-QUIET_FOR = 3.0  # seconds of idle CPU that end a cycle's "until idle" (Feedd.settle)
+QUIET_FOR = 5.0  # seconds of idle CPU that end a cycle's "until idle" (Feedd.settle)
 
 
 def sh(cmd: list[str], **kw) -> subprocess.CompletedProcess:
@@ -340,7 +340,10 @@ def run_size(args: argparse.Namespace, feeds: int, server: str, env: dict) -> di
                 rows[("newsboat", cycle)] = timed_child(cmd, env=home)
                 print(f"  newsboat {cycle}: {rows[('newsboat', cycle)][0]:.2f} s", flush=True)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep_work:
+            print(f"  kept {work} (feedd.log, feedd.db)", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     return {"rows": rows, "answers": answers}
 
 
@@ -382,6 +385,8 @@ def main() -> int:
                     help="run newsboat only up to this many feeds (10,000 take ~12 min)")
     ap.add_argument("--skip", action="append", default=[], help="newsboat, curl")
     ap.add_argument("--perf-cycle", default="", help="cold, warm or changed: profile feedd during that cycle")
+    ap.add_argument("--keep-work", action="store_true",
+                    help="keep the work folder (feedd's log and database) for a look afterwards")
     ap.add_argument("--perf-out", default="/tmp/feedd-fetch-bench.perf")
     ap.add_argument("--perf-call-graph", default="-g",
                     help="perf's call-graph option; '--call-graph dwarf' through libc")

@@ -137,7 +137,11 @@ OutputService::OutputService(boost::asio::any_io_executor io, boost::asio::any_i
       cpu_(std::move(cpu)),
       reader_(reader),
       settings_(std::move(settings)),
-      write_timer_(io) {}
+      write_timer_(io),
+      // The archive lag counts from start: the first pass, a second after the first ingest
+      // of a cold import, must not take the archives as five minutes late and write them
+      // all through the import.
+      last_archive_pass_(std::chrono::steady_clock::now()) {}
 
 void OutputService::Reconfigure(OutputSettings settings) {
   settings_ = std::move(settings);
@@ -363,7 +367,9 @@ boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Ren
   // `rendered` live in this frame, suspended until the work returns.
   // Archive pages for the file writer are not kept, so not served from memory: no gzip
   // (compressing a cold import's thousands of pages was an eighth of its CPU at 10,000 feeds).
-  auto render = [&document, &rendered, format, feed_base, keep]() {
+  std::chrono::steady_clock::duration took{};
+  auto render = [&document, &rendered, &took, format, feed_base, keep]() {
+    const auto start = std::chrono::steady_clock::now();
     std::string body;
     switch (format) {
       case OutputFormat::kAtom:
@@ -381,9 +387,11 @@ boost::asio::awaitable<std::shared_ptr<const RenderedOutput>> OutputService::Ren
         break;
     }
     PrepareRepresentations(*rendered, std::move(body), /*compress=*/keep);
+    took = std::chrono::steady_clock::now() - start;
     return true;
   };
   co_await RunOn(cpu_, std::move(render));
+  work_time_ += took;
   std::shared_ptr<const RenderedOutput> result = std::move(rendered);
   if (keep && generation == generation_) {
     // Renderings of an older generation are never served again: drop them here, or every

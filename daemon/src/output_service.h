@@ -203,10 +203,13 @@ class OutputService {
   std::map<std::pair<std::string, OutputFormat>, std::string> seen_etags_;  // for WebSub
   boost::asio::steady_timer write_timer_;
   bool write_scheduled_ = false;
-  // How long the last WriteFiles pass took: the next one waits a multiple of it, so a stream
-  // of ingests (a cold cycle of thousands of feeds) spends a bounded share of the CPU on
-  // rewriting outputs that are replaced a moment later.
+  // How long the last WriteFiles pass worked: the next one waits a multiple of it, so a
+  // stream of ingests (a cold cycle of thousands of feeds) spends a bounded share of the CPU
+  // on rewriting outputs that are replaced a moment later. Work, not wall time: the pass's
+  // renderings queue on the CPU pool behind the fetches' parses, for seconds in a cold cycle.
   std::chrono::steady_clock::duration last_write_took_{};
+  // The time renderings and file writes have run on the CPU pool, all told (io thread only).
+  std::chrono::steady_clock::duration work_time_{};
   bool writing_ = false;
   std::chrono::steady_clock::time_point last_ingest_{};
   std::chrono::steady_clock::time_point last_archive_pass_{};

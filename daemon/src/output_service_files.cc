@@ -80,19 +80,25 @@ constexpr OutputFormat kFeedFormats[] = {OutputFormat::kAtom, OutputFormat::kRss
 
 boost::asio::awaitable<void> OutputService::WriteFiles() {
   // One writer at a time (they share temporary file names); a request that arrives while
-  // writing makes the running writer go round once more.
+  // writing schedules another pass when this one ends, spaced like any other (going round at
+  // once kept the writer busy for a whole cold import: an eighth of its CPU).
   if (writing_) {
     rewrite_pending_ = true;
     co_return;
   }
   writing_ = true;
+  rewrite_pending_ = false;
   const auto started = std::chrono::steady_clock::now();
-  // Archive pages wait while ingests keep coming (see kArchiveQuiet).
-  const bool archives_now =
-      started - last_ingest_ >= kArchiveQuiet || started - last_archive_pass_ >= kArchiveMaxLag;
+  const auto work_before = work_time_;
+  // Archive pages wait while ingests keep coming (see kArchiveQuiet). Begun in a quiet spell,
+  // they stop when ingest comes back and the next quiet pass writes the rest; begun because
+  // they lagged too long, they go on to the end.
+  const bool quiet = started - last_ingest_ >= kArchiveQuiet;
+  const bool archives_now = quiet || started - last_archive_pass_ >= kArchiveMaxLag;
   if (archives_now) last_archive_pass_ = started;
-  do {
-    rewrite_pending_ = false;
+  bool archives_left = !archives_now && !settings_.public_dir.empty();
+  auto ingest_came_back = [this, quiet, started]() { return quiet && last_ingest_ > started; };
+  {
     const auto dir = settings_.public_dir;
     const std::string hub = settings_.websub_hub;
     if (!dir.empty()) {
@@ -119,14 +125,23 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
         if (dir.empty()) continue;
         const std::string file = output.name + "." + OutputExtension(format);
         // The rendering is immutable and shared: the writer reads it where it is.
-        auto write = [dir, file, rendered]() {
-          return WriteAtomically(dir, file, rendered->body());
+        std::chrono::steady_clock::duration took{};
+        auto write = [dir, file, rendered, &took]() {
+          const auto start = std::chrono::steady_clock::now();
+          auto done = WriteAtomically(dir, file, rendered->body());
+          took = std::chrono::steady_clock::now() - start;
+          return done;
         };
         auto written = co_await RunOn(cpu_, std::move(write));
+        work_time_ += took;
         if (!written) spdlog::error("outputs: {}", written.error().message);
       }
       if (!hub.empty() && !changed_topics.empty()) websub_.Publish(hub, changed_topics);
-      if (dir.empty() || !archives_now) continue;
+      if (dir.empty() || !archives_now || archives_left) continue;
+      if (ingest_came_back()) {
+        archives_left = true;
+        continue;
+      }
       // Archive pages never change once complete: write the ones not on disk yet.
       auto pages = co_await ArchivePages(output);
       if (!pages) {
@@ -146,7 +161,11 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
         if (end == ends->second.end()) return std::nullopt;
         return end->second;
       };
-      for (std::int64_t page = 0; page < *pages; ++page) {
+      for (std::int64_t page = 0; page < *pages && !archives_left; ++page) {
+        if (ingest_came_back()) {
+          archives_left = true;
+          break;
+        }
         for (const auto format : kFeedFormats) {
           const std::string file = std::to_string(page) + "." + OutputExtension(format);
           std::error_code ec;
@@ -162,18 +181,27 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
           if (run.after_page == page && run.after && ends_epoch == archive_file_ends_epoch_) {
             archive_file_ends_[output.name][page] = *run.after;
           }
-          auto write = [archive_dir, file, rendered]() {
-            return WriteAtomically(archive_dir, file, rendered->body());
+          std::chrono::steady_clock::duration took{};
+          auto write = [archive_dir, file, rendered, &took]() {
+            const auto start = std::chrono::steady_clock::now();
+            auto done = WriteAtomically(archive_dir, file, rendered->body());
+            took = std::chrono::steady_clock::now() - start;
+            return done;
           };
           auto written = co_await RunOn(cpu_, std::move(write));
+          work_time_ += took;
           if (!written) spdlog::error("outputs: {}", written.error().message);
         }
       }
     }
-  } while (rewrite_pending_);
+  }
   writing_ = false;
-  last_write_took_ = std::chrono::steady_clock::now() - started;
-  if (!archives_now) ScheduleWrite();  // again, until ingest is quiet and they are written
+  last_write_took_ = work_time_ - work_before;
+  spdlog::debug("outputs: files written, {} ms of work{}",
+                std::chrono::duration_cast<std::chrono::milliseconds>(last_write_took_).count(),
+                archives_left ? "; archive pages wait for ingest to be quiet" : "");
+  // Again for what changed meanwhile, and until ingest is quiet and the archives are written.
+  if (rewrite_pending_ || archives_left) ScheduleWrite();
 }
 
 }  // namespace feedd::daemon
