@@ -383,7 +383,8 @@ def main() -> int:
     ap.add_argument("--newsboat-cycles", default="cold,warm,changed")
     ap.add_argument("--newsboat-max", type=int, default=1000,
                     help="run newsboat only up to this many feeds (10,000 take ~12 min)")
-    ap.add_argument("--skip", action="append", default=[], help="newsboat, curl")
+    ap.add_argument("--skip", action="append", default=[],
+                    help="newsboat, curl (repeat it, or separate them by commas)")
     ap.add_argument("--perf-cycle", default="", help="cold, warm or changed: profile feedd during that cycle")
     ap.add_argument("--keep-work", action="store_true",
                     help="keep the work folder (feedd's log and database) for a look afterwards")
@@ -391,6 +392,7 @@ def main() -> int:
     ap.add_argument("--perf-call-graph", default="-g",
                     help="perf's call-graph option; '--call-graph dwarf' through libc")
     args = ap.parse_args()
+    args.skip = {tool for item in args.skip for tool in item.split(",") if tool}
     # timeout(1) and CI cancel with SIGTERM: exit through the finally blocks (nginx, feedd).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
