@@ -16,10 +16,25 @@ bool IsAllowedCodePoint(char32_t c) {
   return c <= 0x10ffff;
 }
 
+// The bytes Escape replaces, as a table: string_view::find_first_of calls memchr on the set
+// once per byte of text: about 1% of a cold cycle's CPU (perf, fetch_bench, 1,000 feeds).
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> table{};
+  for (const unsigned char c : {'&', '<', '>', '"'}) table[c] = true;
+  return table;
+}();
+
+std::size_t NextToEscape(std::string_view text, std::size_t from) {
+  for (std::size_t i = from; i < text.size(); ++i) {
+    if (kNeedsEscape[static_cast<unsigned char>(text[i])]) return i;
+  }
+  return std::string_view::npos;
+}
+
 void Escape(std::string_view text, std::string& out) {
   std::size_t start = 0;
-  for (std::size_t i = text.find_first_of("&<>\""); i != std::string_view::npos;
-       i = text.find_first_of("&<>\"", i + 1)) {
+  for (std::size_t i = NextToEscape(text, 0); i != std::string_view::npos;
+       i = NextToEscape(text, i + 1)) {
     out.append(text, start, i - start);  // unchanged runs are copied whole
     switch (text[i]) {
       case '&':
