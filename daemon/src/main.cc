@@ -48,7 +48,8 @@ void TuneMalloc() {
   constexpr int kArenas = 2;
   mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
   mallopt(M_TRIM_THRESHOLD, kMmapThreshold);
-  mallopt(M_ARENA_MAX, kArenas);
+  // MALLOC_ARENA_MAX in the environment (glibc's own knob) is the operator's to set.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, kArenas);
 #endif
 }
 
