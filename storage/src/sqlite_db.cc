@@ -104,7 +104,7 @@ Result<Statement> Database::PrepareUncached(std::string_view sql) {
 }
 
 Result<StatementLoan> Database::Prepare(std::string_view sql) {
-  auto found = cache_.find(std::string(sql));
+  auto found = cache_.find(sql);
   if (found == cache_.end()) {
     auto stmt = PrepareUncached(sql);
     if (!stmt) return Fail(stmt.error().message);

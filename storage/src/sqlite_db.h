@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -107,7 +108,7 @@ class Database {
 
   // Runs SQL text that takes no parameters (schema, pragmas, transaction control).
   Result<void> Exec(std::string_view sql);
-  // Prepares once per connection and caches by the SQL text's address and content.
+  // Prepares once per connection and caches by the SQL text.
   Result<StatementLoan> Prepare(std::string_view sql);
   // Prepares a statement that is not cached (one-off queries such as EXPLAIN).
   Result<Statement> PrepareUncached(std::string_view sql);
@@ -121,8 +122,17 @@ class Database {
  private:
   explicit Database(SqliteHandle db) : db_(std::move(db)) {}
 
+  // Looked up by string_view: a std::string key per Prepare was a malloc and a copy of the
+  // SQL text for every statement run (several per entry stored).
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
+
   SqliteHandle db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // A write transaction that nests: outermost it is BEGIN IMMEDIATE (the write lock is taken
