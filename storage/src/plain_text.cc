@@ -1,6 +1,7 @@
 // Plain text of entry HTML (PlainText, FingerprintText, ExtractEntryText in fingerprint.h):
 // the text the full-text index and SimHash see. Stored and fingerprinted, so a change of any
 // rule here is a schema-level decision, as for the rest of fingerprint.h.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -144,6 +145,28 @@ class TextWriter {
       Put(c);
     }
   }
+  // A run of text bytes (no '<' or '&'): PutText for each, with room made once.
+  void PutTextRun(std::string_view run) {
+    // Whitespace writes nothing and a space is written only before a non-space byte, so the
+    // run needs at most its own size plus the one space pending before it.
+    if (out_.size() - size_ < run.size() + 1) {
+      out_.resize(std::max(out_.size() * 2, size_ + run.size() + 1));
+    }
+    char* const begin = out_.data();
+    char* out = begin + size_;
+    bool pending = pending_space_;
+    for (const char c : run) {
+      if (IsSpace(static_cast<unsigned char>(c))) {
+        pending = out != begin;
+        continue;
+      }
+      if (pending) *out++ = ' ';
+      pending = false;
+      *out++ = c;
+    }
+    size_ = static_cast<std::size_t>(out - begin);
+    pending_space_ = pending;
+  }
   std::string Finish() && {
     out_.resize(size_);
     return std::move(out_);
@@ -167,9 +190,11 @@ std::string ExtractText(std::string_view html, LinkText link_text) {
   while (i < n) {
     const char c = html[i];
     if (c != '<' && c != '&') {
-      // The common case: a byte of text.
-      out.PutText(c);
-      ++i;
+      // The common case: a run of text, up to the next tag or reference.
+      std::size_t end = i + 1;
+      while (end < n && html[end] != '<' && html[end] != '&') ++end;
+      out.PutTextRun(html.substr(i, end - i));
+      i = end;
       continue;
     }
     if (c == '&') {

@@ -224,6 +224,25 @@ TEST_CASE("PlainText drops tags, scripts and comments and decodes entities") {
   CHECK(PlainText("<abbr>A</abbr>b<!-- open") == "Ab");
 }
 
+TEST_CASE("PlainText collapses whitespace within and across runs of text") {
+  CHECK(PlainText("  \t\n lead") == "lead");
+  CHECK(PlainText("trail \n\t ") == "trail");
+  CHECK(PlainText("a \t\r\n b\n\nc") == "a b c");
+  CHECK(PlainText("a <p> b </p>  c") == "a b c");
+  CHECK(PlainText("<p>  </p>  <p>x</p>") == "x");
+  CHECK(PlainText("x &amp;  y&lt; z") == "x & y< z");
+  CHECK(PlainText("<b>  bold </b>  text") == "bold text");
+  CHECK(PlainText("one&nbsp;&nbsp;two") == "one two");
+  CHECK(PlainText("tight<b>er</b>") == "tighter");
+  // Longer than the HTML it came from never happens, but a run after many spaces and
+  // entities must still fit its buffer.
+  std::string long_text;
+  for (int i = 0; i < 2000; ++i) long_text += "word&amp; \n";
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) expected += i == 0 ? "word&" : " word&";
+  CHECK(PlainText(long_text) == expected);
+}
+
 TEST_CASE("ExtractEntryText gives PlainText and the fingerprint of FingerprintText") {
   const std::string words = Prose(3, 80);
   for (const std::string& html :
