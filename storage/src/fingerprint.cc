@@ -98,9 +98,13 @@ std::string EntryKey(const feeds::Entry& entry, EntryKeyMode mode) {
   return HashKey(entry);
 }
 
-std::uint64_t ContentHash(const feeds::Entry& entry) {
+std::uint64_t ContentHash(const feeds::Entry& entry, IdInHash id) {
   Hasher hasher;
-  hasher.AddField(entry.id);
+  if (id == IdInHash::kInclude) {
+    hasher.AddField(entry.id);
+  } else {
+    hasher.AddField(std::optional<std::string>());  // as an entry without one
+  }
   hasher.AddField(entry.title);
   hasher.AddField(entry.link);
   hasher.AddTime(entry.published);

@@ -118,14 +118,9 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
       ++stats.unchanged;  // the document repeats an entry; its first copy (newest) wins
       continue;
     }
-    if (mode == EntryKeyMode::kLink) {
-      // The guid of such feeds changes on every fetch; it must not count as a change.
-      feeds::Entry without_id = *it;
-      without_id.id.reset();
-      prepared.hash = ContentHash(without_id);
-    } else {
-      prepared.hash = ContentHash(*it);
-    }
+    // The guid of link-keyed feeds changes on every fetch; it must not count as a change.
+    prepared.hash =
+        ContentHash(*it, mode == EntryKeyMode::kLink ? IdInHash::kIgnore : IdInHash::kInclude);
 
     auto row = (*find)->Bind(id, prepared.key).Step();
     if (!row) return FailAs(what, row.error());

@@ -112,13 +112,9 @@ Result<IngestStats> PgStore::Ingest(FeedId id, const feeds::Feed& feed, Timestam
       ++stats.unchanged;
       continue;
     }
-    if (mode == EntryKeyMode::kLink) {
-      feeds::Entry without_id = *it;  // such feeds' guids change on every fetch
-      without_id.id.reset();
-      entry.hash = ContentHash(without_id);
-    } else {
-      entry.hash = ContentHash(*it);
-    }
+    // Such feeds' guids change on every fetch.
+    entry.hash =
+        ContentHash(*it, mode == EntryKeyMode::kLink ? IdInHash::kIgnore : IdInHash::kInclude);
     prepared.push_back(std::move(entry));
   }
   if (prepared.empty()) {
