@@ -118,6 +118,10 @@ class OutputService {
   // renames; then pings the WebSub hub, when configured, for outputs whose bytes changed since
   // the last look. Logs failures. (output_service_files.cc)
   boost::asio::awaitable<void> WriteFiles();
+  // Writes one rendering to dir/file on the CPU pool (atomically), counts the time in
+  // work_time_ and logs a failure.
+  boost::asio::awaitable<void> WriteFile(std::filesystem::path dir, std::string file,
+                                         std::shared_ptr<const RenderedOutput> rendered);
 
   const std::vector<config::OutputConfig>& Outputs() const { return settings_.outputs; }
 

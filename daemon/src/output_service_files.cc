@@ -78,6 +78,21 @@ constexpr OutputFormat kFeedFormats[] = {OutputFormat::kAtom, OutputFormat::kRss
 
 }  // namespace
 
+boost::asio::awaitable<void> OutputService::WriteFile(
+    std::filesystem::path dir, std::string file, std::shared_ptr<const RenderedOutput> rendered) {
+  // The rendering is immutable and shared: the writer reads it where it is.
+  std::chrono::steady_clock::duration took{};
+  auto write = [&dir, &file, &rendered, &took]() {
+    const auto start = std::chrono::steady_clock::now();
+    auto done = WriteAtomically(dir, file, rendered->body());
+    took = std::chrono::steady_clock::now() - start;
+    return done;
+  };
+  auto written = co_await RunOn(cpu_, std::move(write));
+  work_time_ += took;
+  if (!written) spdlog::error("outputs: {}", written.error().message);
+}
+
 boost::asio::awaitable<void> OutputService::WriteFiles() {
   // One writer at a time (they share temporary file names); a request that arrives while
   // writing schedules another pass when this one ends, spaced like any other (going round at
@@ -123,18 +138,7 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
         }
         seen = rendered->etag();
         if (dir.empty()) continue;
-        const std::string file = output.name + "." + OutputExtension(format);
-        // The rendering is immutable and shared: the writer reads it where it is.
-        std::chrono::steady_clock::duration took{};
-        auto write = [dir, file, rendered, &took]() {
-          const auto start = std::chrono::steady_clock::now();
-          auto done = WriteAtomically(dir, file, rendered->body());
-          took = std::chrono::steady_clock::now() - start;
-          return done;
-        };
-        auto written = co_await RunOn(cpu_, std::move(write));
-        work_time_ += took;
-        if (!written) spdlog::error("outputs: {}", written.error().message);
+        co_await WriteFile(dir, output.name + "." + OutputExtension(format), rendered);
       }
       if (!hub.empty() && !changed_topics.empty()) websub_.Publish(hub, changed_topics);
       if (dir.empty() || !archives_now || archives_left) continue;
@@ -181,16 +185,7 @@ boost::asio::awaitable<void> OutputService::WriteFiles() {
           if (run.after_page == page && run.after && ends_epoch == archive_file_ends_epoch_) {
             archive_file_ends_[output.name][page] = *run.after;
           }
-          std::chrono::steady_clock::duration took{};
-          auto write = [archive_dir, file, rendered, &took]() {
-            const auto start = std::chrono::steady_clock::now();
-            auto done = WriteAtomically(archive_dir, file, rendered->body());
-            took = std::chrono::steady_clock::now() - start;
-            return done;
-          };
-          auto written = co_await RunOn(cpu_, std::move(write));
-          work_time_ += took;
-          if (!written) spdlog::error("outputs: {}", written.error().message);
+          co_await WriteFile(archive_dir, file, rendered);
         }
       }
     }

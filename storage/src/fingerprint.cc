@@ -98,12 +98,12 @@ std::string EntryKey(const feeds::Entry& entry, EntryKeyMode mode) {
   return HashKey(entry);
 }
 
-std::uint64_t ContentHash(const feeds::Entry& entry, IdInHash id) {
+std::uint64_t ContentHash(const feeds::Entry& entry, EntryKeyMode mode) {
   Hasher hasher;
-  if (id == IdInHash::kInclude) {
-    hasher.AddField(entry.id);
+  if (mode == EntryKeyMode::kLink) {
+    hasher.AddField(std::optional<std::string>());  // as an entry without an id
   } else {
-    hasher.AddField(std::optional<std::string>());  // as an entry without one
+    hasher.AddField(entry.id);
   }
   hasher.AddField(entry.title);
   hasher.AddField(entry.link);

@@ -118,9 +118,7 @@ Result<IngestStats> SqliteStore::Ingest(FeedId id, const feeds::Feed& feed, Time
       ++stats.unchanged;  // the document repeats an entry; its first copy (newest) wins
       continue;
     }
-    // The guid of link-keyed feeds changes on every fetch; it must not count as a change.
-    prepared.hash =
-        ContentHash(*it, mode == EntryKeyMode::kLink ? IdInHash::kIgnore : IdInHash::kInclude);
+    prepared.hash = ContentHash(*it, mode);
 
     auto row = (*find)->Bind(id, prepared.key).Step();
     if (!row) return FailAs(what, row.error());

@@ -145,17 +145,20 @@ class TextWriter {
       Put(c);
     }
   }
-  // A run of text bytes (no '<' or '&'): PutText for each, with room made once.
-  void PutTextRun(std::string_view run) {
+  // PutText for each byte of `html` from `from` up to the next '<' or '&' (or the end), with
+  // room made once; returns where it stopped.
+  std::size_t PutTextRun(std::string_view html, std::size_t from) {
     // Whitespace writes nothing and a space is written only before a non-space byte, so the
     // run needs at most its own size plus the one space pending before it.
-    if (out_.size() - size_ < run.size() + 1) {
-      out_.resize(std::max(out_.size() * 2, size_ + run.size() + 1));
-    }
+    const std::size_t most = html.size() - from + 1;
+    if (out_.size() - size_ < most) out_.resize(std::max(out_.size() * 2, size_ + most));
     char* const begin = out_.data();
     char* out = begin + size_;
     bool pending = pending_space_;
-    for (const char c : run) {
+    std::size_t i = from;
+    for (; i < html.size(); ++i) {
+      const char c = html[i];
+      if (c == '<' || c == '&') break;
       if (IsSpace(static_cast<unsigned char>(c))) {
         pending = out != begin;
         continue;
@@ -166,6 +169,7 @@ class TextWriter {
     }
     size_ = static_cast<std::size_t>(out - begin);
     pending_space_ = pending;
+    return i;
   }
   std::string Finish() && {
     out_.resize(size_);
@@ -183,7 +187,7 @@ class TextWriter {
 };
 
 std::string ExtractText(std::string_view html, LinkText link_text) {
-  TextWriter out(html.size());
+  TextWriter out(html.size() + 1);  // room for any run's pending space (PutTextRun)
   std::string decoded;
   const std::size_t n = html.size();
   std::size_t i = 0;
@@ -191,10 +195,7 @@ std::string ExtractText(std::string_view html, LinkText link_text) {
     const char c = html[i];
     if (c != '<' && c != '&') {
       // The common case: a run of text, up to the next tag or reference.
-      std::size_t end = i + 1;
-      while (end < n && html[end] != '<' && html[end] != '&') ++end;
-      out.PutTextRun(html.substr(i, end - i));
-      i = end;
+      i = out.PutTextRun(html, i);
       continue;
     }
     if (c == '&') {

@@ -113,17 +113,17 @@ TEST_CASE("Entry keys: guid first, then link without tracking parameters, then a
   CHECK(EntryKey(other_categories, EntryKeyMode::kId) == hashed);
 }
 
-TEST_CASE("The content hash sees every field; ignoring the id hashes the entry as if it had none") {
+TEST_CASE("The content hash sees every field; link-keyed, it hashes the entry as if it had no id") {
   feeds::Entry entry = MakeEntry("tag:x,2024:1", "T", "https://example.com/p", At(10), "<p>c</p>");
   const std::uint64_t with_id = ContentHash(entry);
   feeds::Entry other_id = entry;
   other_id.id = "tag:x,2024:2";
   CHECK(ContentHash(other_id) != with_id);
-  CHECK(ContentHash(other_id, IdInHash::kIgnore) == ContentHash(entry, IdInHash::kIgnore));
+  CHECK(ContentHash(other_id, EntryKeyMode::kLink) == ContentHash(entry, EntryKeyMode::kLink));
   feeds::Entry without_id = entry;
   without_id.id.reset();
-  CHECK(ContentHash(entry, IdInHash::kIgnore) == ContentHash(without_id));
-  CHECK(ContentHash(entry, IdInHash::kIgnore) != with_id);
+  CHECK(ContentHash(entry, EntryKeyMode::kLink) == ContentHash(without_id));
+  CHECK(ContentHash(entry, EntryKeyMode::kLink) != with_id);
   feeds::Entry other_category = entry;
   other_category.categories = {"new"};
   CHECK(ContentHash(other_category) != with_id);

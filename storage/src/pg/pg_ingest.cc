@@ -112,9 +112,7 @@ Result<IngestStats> PgStore::Ingest(FeedId id, const feeds::Feed& feed, Timestam
       ++stats.unchanged;
       continue;
     }
-    // Such feeds' guids change on every fetch.
-    entry.hash =
-        ContentHash(*it, mode == EntryKeyMode::kLink ? IdInHash::kIgnore : IdInHash::kInclude);
+    entry.hash = ContentHash(*it, mode);
     prepared.push_back(std::move(entry));
   }
   if (prepared.empty()) {

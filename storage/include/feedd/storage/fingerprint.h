@@ -22,10 +22,9 @@ enum class EntryKeyMode { kId, kLink };
 std::string EntryKey(const feeds::Entry& entry, EntryKeyMode mode);
 
 // A 64-bit hash over every field of the entry: equal hashes mean nothing worth storing
-// changed, so a re-fetched entry costs a read and no write. IdInHash::kIgnore hashes the
-// entry as if it had no id (feeds whose guids change on every fetch), without copying it.
-enum class IdInHash { kInclude, kIgnore };
-std::uint64_t ContentHash(const feeds::Entry& entry, IdInHash id = IdInHash::kInclude);
+// changed, so a re-fetched entry costs a read and no write. In kLink mode the id is hashed as
+// absent: such feeds' guids change on every fetch, which must not count as a change.
+std::uint64_t ContentHash(const feeds::Entry& entry, EntryKeyMode mode = EntryKeyMode::kId);
 
 // Plain text of an HTML fragment for search and fingerprints: tags dropped (script and style
 // with their content), common entities decoded, whitespace collapsed. Deterministic and
