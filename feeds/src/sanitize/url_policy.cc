@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "feedd/feeds/url.h"
+#include "sanitize/html_writer.h"
 
 namespace feedd::feeds::sanitize {
 namespace {
@@ -178,6 +179,9 @@ std::optional<std::string> SafeUrlOnce(std::string_view raw, UrlUse use, std::st
   if (final_scheme.empty() && !scheme.empty()) return std::nullopt;
   // What we write must be what the browser reads.
   if (url.empty() || CleanUrlText(url) != url) return std::nullopt;
+  // Nor bytes the writer would filter: a host's "%ec" comes back from curl as a raw byte,
+  // which is not UTF-8 (sanitize_fuzz: the second pass made it U+FFFD, not idempotent).
+  if (FilterCharacters(url) != url) return std::nullopt;
   if (std::any_of(url.begin(), url.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
     return std::nullopt;
