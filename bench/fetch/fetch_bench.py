@@ -115,7 +115,8 @@ def change_tenth(www: str, files: list[str], cycle: int) -> None:
 
 
 class Feedd:
-    def __init__(self, feedd: str, feedctl: str, urls: list[str], work: str, concurrency: int):
+    def __init__(self, feedd: str, feedctl: str, urls: list[str], work: str, concurrency: int,
+                 log_level: str = "warn"):
         self.feedd, self.feedctl, self.work = feedd, feedctl, work
         self.socket = os.path.join(work, "feedd.sock")
         conf = os.path.join(work, "feedd.toml")
@@ -124,7 +125,7 @@ class Feedd:
                     f'[http]\nlisten = "127.0.0.1:0"\n'
                     f'[fetch]\nallow_hosts = ["127.0.0.1"]\nconcurrency = {concurrency}\n'
                     f'per_host = {concurrency}\nhost_spacing = "0s"\nmin_interval = "24h"\n'
-                    f'max_interval = "24h"\n[log]\nlevel = "warn"\n')
+                    f'max_interval = "24h"\n[log]\nlevel = "{log_level}"\n')
             for url in urls:
                 f.write(f'[[feed]]\nurl = "{url}"\n')
         self.conf = conf
@@ -304,7 +305,7 @@ def run_size(args: argparse.Namespace, feeds: int, server: str, env: dict) -> di
                 rows[("curl", cycle)] = timed_child(["curl", "-s", "--parallel", "--parallel-max",
                                                      str(args.concurrency), "-K", cfg])
                 print(f"  curl {cycle}: {rows[('curl', cycle)][0]:.2f} s", flush=True)
-        daemon = Feedd(args.feedd, args.feedctl, urls, work, args.concurrency)
+        daemon = Feedd(args.feedd, args.feedctl, urls, work, args.concurrency, args.log_level)
         try:
             for cycle in ("cold", "warm", "changed"):
                 if cycle == "changed":
@@ -388,6 +389,8 @@ def main() -> int:
     ap.add_argument("--perf-cycle", default="", help="cold, warm or changed: profile feedd during that cycle")
     ap.add_argument("--keep-work", action="store_true",
                     help="keep the work folder (feedd's log and database) for a look afterwards")
+    ap.add_argument("--log-level", default="warn",
+                    help="feedd's log level (with --keep-work, its log shows where a cycle went)")
     ap.add_argument("--perf-out", default="/tmp/feedd-fetch-bench.perf")
     ap.add_argument("--perf-call-graph", default="-g",
                     help="perf's call-graph option; '--call-graph dwarf' through libc")

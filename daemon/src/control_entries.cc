@@ -1,5 +1,7 @@
 // Control API: entries (list with filters and a cursor, show one), full-text search, and the
 // stream of new entries behind `feedctl follow`.
+#include <chrono>
+
 #include "control_api.h"
 #include "control_helpers.h"
 #include "entry_stream.h"
@@ -8,6 +10,15 @@
 namespace feedd::daemon {
 
 using nlohmann::json;
+
+namespace {
+// Before a search looks, it indexes what is pending in batches of this many entries (as the
+// maintenance task does), for at most about kCatchUpBudget: a search right after a refresh
+// finds what it fetched, and a search during a big import is not held up for the whole
+// backlog, which the maintenance task indexes once ingest pauses.
+constexpr int kIndexBatch = 2000;
+constexpr std::chrono::milliseconds kCatchUpBudget{1000};
+}  // namespace
 
 boost::asio::awaitable<HttpResponse> ControlApi::ListEntries(const HttpRequest& request) {
   storage::EntryQuery query;
@@ -59,6 +70,13 @@ boost::asio::awaitable<HttpResponse> ControlApi::Search(const HttpRequest& reque
   auto limit = ParseLimit(request, 20, 1000);
   if (!limit) co_return ErrorResponse(400, "bad_limit", "limit must be 1..1000");
   const int count = *limit;
+  const auto catch_up_ends = std::chrono::steady_clock::now() + kCatchUpBudget;
+  for (int indexed = kIndexBatch;
+       indexed == kIndexBatch && std::chrono::steady_clock::now() < catch_up_ends;) {
+    // A failure is the maintenance task's to report and retry; the search goes on.
+    auto done = co_await context_.writer.Call(&storage::Store::IndexPending, kIndexBatch);
+    indexed = done ? *done : 0;
+  }
   auto hits = co_await context_.reader.Call(&storage::Store::Search, std::string_view(text), count);
   if (!hits) co_return ErrorResponse(400, "bad_query", hits.error().message);
   json list = json::array();
