@@ -1,5 +1,6 @@
 // The batch loop: one Drain coroutine at a time takes everything queued, runs it on the
-// writer in one job, wakes the waiters, and goes again while more has queued meanwhile.
+// writer in one job and one transaction, wakes the waiters, and goes again while more has queued
+// meanwhile.
 #include "store_batcher.h"
 
 #include <spdlog/spdlog.h>
@@ -32,9 +33,13 @@ boost::asio::awaitable<void> StoreBatcher::Drain() {
     std::vector<Item> batch = std::move(pending_);
     pending_.clear();
     ++batches_;
-    // `batch` lives in this frame, suspended until the writer has run it.
-    auto run = [&batch](storage::Store& store) {
-      for (auto& item : batch) item.work(store);
+    std::vector<std::function<void(storage::Store&)>> calls;
+    calls.reserve(batch.size());
+    for (auto& item : batch) calls.push_back(std::move(item.work));
+    // `calls` lives in this frame, suspended until the writer has run them: in one
+    // transaction, so a batch of 1,000 fetch records is one commit (Store::RunGrouped).
+    auto run = [&calls](storage::Store& store) {
+      store.RunGrouped(calls);
       return true;
     };
     co_await writer_.Apply(std::move(run));

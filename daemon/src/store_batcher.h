@@ -1,8 +1,9 @@
 // Groups the updater's store calls into one hop to the writer thread. A call made while a
 // batch is on the writer waits for the next batch, so under load N feeds cost one pair of
 // thread hand-offs instead of N (on a busy machine each hand-off waits for a time slice:
-// that, not SQLite, was what a cycle of 1,000 304s spent its time on). Lives on the io
-// thread; the calls of one batch run in order, each as it would alone.
+// that, not SQLite, was what a cycle of 1,000 304s spent its time on), and one commit
+// (Store::RunGrouped). Lives on the io thread; the calls of one batch run in order, each as
+// it would alone.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

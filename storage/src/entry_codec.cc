@@ -64,5 +64,8 @@ Result<int> Store::IndexPending(int) { return 0; }
 // A store that assigns stories as it ingests (PostgreSQL) has nothing pending.
 Result<int> Store::AssignPendingStories(int) { return 0; }
 Result<void> Store::Optimize() { return Ok(); }
+void Store::RunGrouped(std::span<const std::function<void(Store&)>> calls) {
+  for (const auto& call : calls) call(*this);
+}
 
 }  // namespace feedd::storage

@@ -43,6 +43,7 @@ class SqliteStore final : public Store {
   Result<int> IndexPending(int max_entries) override;
   Result<int> AssignPendingStories(int max_entries) override;
   Result<void> Optimize() override;
+  void RunGrouped(std::span<const std::function<void(Store&)>> calls) override;
   Result<std::int64_t> CountOutputStories(const OutputSelection& selection) override;
   Result<std::vector<OutputRow>> SelectOutputPage(const OutputSelection& selection,
                                                   std::int64_t page, int page_size) override;

@@ -27,10 +27,11 @@ struct Injection {
   long fail_at = 0;  // 1-based; 0: never
   int error = SQLITE_IOERR_WRITE;
   long injected = 0;
+  bool once = false;  // only the Nth call fails (a passing fault), not every one from it on
   bool Fire() {
     if (!armed) return false;
     ++calls;
-    if (fail_at == 0 || calls < fail_at) return false;
+    if (fail_at == 0 || calls < fail_at || (once && calls > fail_at)) return false;
     ++injected;  // persistent: every call from the Nth on fails, as SQLite's tests do
     return true;
   }
@@ -303,6 +304,8 @@ bool Workload(const std::filesystem::path& path) {
   return ok;
 }
 
+void CheckIntegrity(const std::filesystem::path& path);
+
 // After a failed run, with injection off: the file opens, passes both integrity checks,
 // and holds whole ingests only.
 void CheckRecovered(const std::filesystem::path& path, long n) {
@@ -314,6 +317,11 @@ void CheckRecovered(const std::filesystem::path& path, long n) {
   const auto entries = (*store)->Counts()->entries;
   CHECK((entries == 0 || entries == 10 || entries == 15 || entries == 12));
   store->reset();
+  CheckIntegrity(path);
+}
+
+// The file passes PRAGMA integrity_check and the FTS index's own check.
+void CheckIntegrity(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.string().c_str(), &db) == SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
@@ -362,6 +370,97 @@ TEST_CASE("Every Nth write failing (I/O error, then disk full) ends cleanly and 
     MESSAGE("write failure (" << std::string(sqlite3_errstr(error)) << "), stride " << stride
                               << ": " << runs << " runs with a failure, all clean");
     CHECK(runs > 5);
+  }
+  g_write = Injection{};
+}
+
+// Store::RunGrouped (the daemon's writer batches) with the Nth write failing, once or from
+// then on: each call's result must describe what is stored. The calls write more than the
+// 8 MiB page cache holds, so failures also fall on cache spills inside the shared
+// transaction, where SQLite may roll the whole transaction back, not only the failing call.
+TEST_CASE("Grouped writer calls report what is stored when writes fail" * SqliteOnly()) {
+  FaultyVfsScope vfs;
+  const long stride = Stride(61);
+  constexpr int kPerIngest = 250;
+  auto big_batch = [](int first) {
+    std::vector<feeds::Entry> entries;
+    for (int i = first; i < first + kPerIngest; ++i) {
+      entries.push_back(MakeEntry("e" + std::to_string(i), "Entry " + std::to_string(i),
+                                  "https://example.com/" + std::to_string(i), At(1000 + i),
+                                  Prose(i, 2000)));
+    }
+    return MakeFeed(std::move(entries));
+  };
+  const feeds::Feed first = big_batch(0);
+  const feeds::Feed second = big_batch(10000);
+  for (const int error : {SQLITE_IOERR_WRITE, SQLITE_FULL}) {
+    for (const bool once : {false, true}) {
+      CAPTURE(error);
+      CAPTURE(once);
+      long runs = 0;
+      for (long n = 1;; n += stride) {
+        CAPTURE(n);
+        TempDir dir;
+        const auto path = dir.path() / "feedd.db";
+        auto store = OpenSqliteStore(path, OpenMode::kReadWrite);
+        REQUIRE(store);
+        auto feed = (*store)->AddFeed(NewFeed{"https://example.com/feed", std::nullopt, {}});
+        REQUIRE(feed);
+        const FeedId id = feed->feed.id;
+        std::optional<Result<IngestStats>> first_stored;
+        std::optional<Result<void>> recorded;
+        std::optional<Result<IngestStats>> second_stored;
+        FetchOutcome outcome;
+        outcome.at = At(5000);
+        outcome.etag = "\"v1\"";
+        outcome.next_fetch = At(9000);
+        const std::vector<std::function<void(Store&)>> calls = {
+            [&](Store& s) { first_stored.emplace(s.Ingest(id, first, At(5000))); },
+            [&](Store& s) { recorded.emplace(s.RecordFetch(id, outcome)); },
+            [&](Store& s) { second_stored.emplace(s.Ingest(id, second, At(5000))); },
+        };
+        g_write = Injection{true, 0, n, error, 0, once};
+        (*store)->RunGrouped(calls);
+        const long injected = g_write.injected;
+        g_write.armed = false;
+        store->reset();
+        REQUIRE(first_stored);
+        REQUIRE(recorded);
+        REQUIRE(second_stored);
+        if (injected == 0) {
+          CHECK(first_stored->has_value());
+          CHECK(recorded->has_value());
+          CHECK(second_stored->has_value());
+          break;
+        }
+        ++runs;
+        auto reopened = OpenSqliteStore(path, OpenMode::kReadWrite);
+        REQUIRE_MESSAGE(reopened, (reopened ? "" : reopened.error().message));
+        EntryQuery query;
+        query.feed_id = id;
+        query.limit = 10 * kPerIngest;
+        auto listed = (*reopened)->ListEntries(query);
+        REQUIRE(listed);
+        int from_first = 0;
+        int from_second = 0;
+        for (const auto& stored : *listed) {
+          (std::stoi(stored.entry.id->substr(1)) < 10000 ? from_first : from_second) += 1;
+        }
+        CHECK(from_first == (first_stored->has_value() ? kPerIngest : 0));
+        CHECK(from_second == (second_stored->has_value() ? kPerIngest : 0));
+        auto fetched = (*reopened)->GetFeed(id);
+        REQUIRE(fetched);
+        REQUIRE(fetched->has_value());
+        CHECK(((*fetched)->etag == outcome.etag) == recorded->has_value());
+        reopened->reset();
+        CheckIntegrity(path);
+      }
+      MESSAGE("grouped calls, write failure (" << std::string(sqlite3_errstr(error))
+                                               << std::string(once ? ", once" : ", from then on")
+                                               << "), stride " << stride << ": " << runs
+                                               << " runs, every result matched the store");
+      CHECK(runs > 5);
+    }
   }
   g_write = Injection{};
 }

@@ -53,6 +53,51 @@ TEST_CASE("A feed's entry count follows inserts, unchanged fetches, retention an
   CHECK(store->ListFeeds()->front().entry_count == store->Counts()->entries);
 }
 
+TEST_CASE("Grouped calls keep each call's result: a failing one undoes only its own work") {
+  // Store::RunGrouped, as the daemon's writer batches run: on SQLite one transaction, on
+  // PostgreSQL one at a time; the results must be the same.
+  auto store = FreshStore();
+  auto feed = store->AddFeed(NewFeed{"https://a.example/feed", std::nullopt, {}});
+  REQUIRE(feed);
+  const FeedId id = feed->feed.id;
+  const auto entries = MakeFeed({MakeEntry("1", "One", "https://a.example/1", At(10), "<p>1</p>"),
+                                 MakeEntry("2", "Two", "https://a.example/2", At(20), "<p>2</p>")});
+  FetchOutcome outcome;
+  outcome.at = At(100);
+  outcome.etag = "\"abc\"";
+  outcome.next_fetch = At(200);
+  std::optional<Result<IngestStats>> stored;
+  std::optional<Result<void>> unknown_feed;
+  std::optional<Result<void>> recorded;
+  std::optional<Result<std::optional<FeedRecord>>> read_back;
+  const std::vector<std::function<void(Store&)>> calls = {
+      [&](Store& s) { stored.emplace(s.Ingest(id, entries, At(100))); },
+      [&](Store& s) { unknown_feed.emplace(s.RecordFetch(id + 1000, outcome)); },
+      [&](Store& s) { recorded.emplace(s.RecordFetch(id, outcome)); },
+      [&](Store& s) { read_back.emplace(s.GetFeed(id)); },
+  };
+  store->RunGrouped(calls);
+  REQUIRE(stored);
+  REQUIRE(stored->has_value());
+  CHECK((*stored)->inserted == 2);
+  REQUIRE(unknown_feed);
+  CHECK_FALSE(unknown_feed->has_value());
+  REQUIRE(recorded);
+  CHECK(recorded->has_value());
+  // A later call in the group sees what the earlier ones wrote.
+  REQUIRE(read_back);
+  REQUIRE(read_back->has_value());
+  REQUIRE((*read_back)->has_value());
+  CHECK((**read_back)->etag == outcome.etag);
+  CHECK((**read_back)->entry_count == 2);
+  // And all of it is committed.
+  auto after = store->GetFeed(id);
+  REQUIRE(after);
+  REQUIRE(after->has_value());
+  CHECK((*after)->etag == outcome.etag);
+  CHECK(store->Counts()->entries == 2);
+}
+
 TEST_CASE("ListFeeds gives every feed with its tags and entry count") {
   auto store = MemoryStore();
   const FeedId a = AddFeedOrDie(*store, "https://a.example/feed", {"tech", "daily", "tech", ""});

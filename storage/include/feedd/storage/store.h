@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -276,6 +278,13 @@ class Store {
   // Returns how many it assigned (0: none waiting). The default returns 0: the PostgreSQL
   // store assigns stories inline at ingest and keeps no queue.
   virtual Result<int> AssignPendingStories(int max_entries);
+  // Runs the calls in order, each as it would alone (its result and its errors its own), in
+  // one write transaction where the backend can: N fetch records cost one commit, not N. If
+  // that shared transaction is lost (an error that rolls a whole transaction back, such as a
+  // full disk, or a failed commit), the calls are run again, each in its own transaction, so
+  // what a call returned always describes what is stored. The default runs each alone.
+  // REQUIRES: a call only works on this store (it may run twice) and does not throw.
+  virtual void RunGrouped(std::span<const std::function<void(Store&)>> calls);
   // Planner statistics and a bounded slice of full-text index merging; for an idle moment.
   virtual Result<void> Optimize();
 
