@@ -104,6 +104,13 @@ class CurlFetcher::Impl {
 
   FetcherStats Stats() const { return {static_cast<int>(active_.size()), queued_}; }
 
+  // Half the transfer slots, at least 2: the parse threads and the writer's next batches are
+  // kept fed, and the other bodies wait on the server, not in our memory. Measured with 32
+  // slots (session 10, docs/performance.md): holding 32, a 1,000-feed cold cycle peaked at
+  // 61-71 MiB; holding 8, at 50-55 MiB, but 10,000 feeds took 80 s instead of 63 (the writer
+  // waited for parses); holding 16, 57 MiB and 62 s.
+  int HeldBodyLimit() const { return std::max(2, limits_.concurrency / 2); }
+
   void HoldBody() { ++held_bodies_; }
   void ReleaseBody() {
     if (held_bodies_ > 0) --held_bodies_;
@@ -163,7 +170,7 @@ class CurlFetcher::Impl {
     if (shut_down_) return;
     const WallTime now = std::chrono::system_clock::now();
     WallTime wake = WallTime::max();
-    if (held_bodies_ >= limits_.concurrency) return;  // ReleaseBody comes back here
+    if (held_bodies_ >= HeldBodyLimit()) return;  // ReleaseBody comes back here
     for (std::size_t visits = hosts_waiting_.size();
          visits > 0 && static_cast<int>(active_.size()) < limits_.concurrency; --visits) {
       const std::string host = std::move(hosts_waiting_.front());

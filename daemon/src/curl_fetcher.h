@@ -49,10 +49,10 @@ class CurlFetcher {
   // Per-host politeness state and counters (io thread only).
   HostTable& Hosts();
 
-  // Back-pressure from the caller: a fetched body held for parsing and storing. While as many
-  // bodies as `concurrency` are held, no new transfer starts (queued ones wait, holding no
-  // body), so a cold cycle keeps at most 2 x concurrency bodies in memory however far the
-  // fetches run ahead of the parser and the writer. Every Hold needs one Release.
+  // Back-pressure from the caller: a fetched body held for parsing and storing. While half
+  // of `concurrency` (at least 2) bodies are held, no new transfer starts (queued ones wait,
+  // holding no body), so a cold cycle keeps at most 1.5 x concurrency bodies in memory however far
+  // the fetches run ahead of the parser and the writer. Every Hold needs one Release.
   void HoldBody();
   void ReleaseBody();
 

@@ -174,6 +174,9 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
       return ParseOffLoop(response.body, options, previous_hash, may_discover);
     };
     job.emplace(co_await RunOn(cpu_, std::move(parse)));
+    // The body is parsed: its memory goes back now, not after the ingest, which may wait
+    // behind other feeds' on the writer.
+    std::string().swap(response.body);
     if (job->unchanged) {
       // The same bytes as last time, from a server without validators: nothing to parse.
       decision.next = NextStep::kNotModified;
