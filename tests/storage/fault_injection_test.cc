@@ -270,12 +270,13 @@ long Stride(long fallback) {
   return stride > 0 ? stride : fallback;
 }
 
-feeds::Feed Batch(int first, int count) {
+// Entries e<first>.. with `words` words of prose each.
+feeds::Feed Batch(int first, int count, int words = 80) {
   std::vector<feeds::Entry> entries;
   for (int i = first; i < first + count; ++i) {
     entries.push_back(MakeEntry("e" + std::to_string(i), "Entry " + std::to_string(i),
                                 "https://example.com/" + std::to_string(i), At(1000 + i),
-                                Prose(i, 80)));
+                                Prose(i, words)));
   }
   return MakeFeed(std::move(entries));
 }
@@ -382,17 +383,8 @@ TEST_CASE("Grouped writer calls report what is stored when writes fail" * Sqlite
   FaultyVfsScope vfs;
   const long stride = Stride(61);
   constexpr int kPerIngest = 250;
-  auto big_batch = [](int first) {
-    std::vector<feeds::Entry> entries;
-    for (int i = first; i < first + kPerIngest; ++i) {
-      entries.push_back(MakeEntry("e" + std::to_string(i), "Entry " + std::to_string(i),
-                                  "https://example.com/" + std::to_string(i), At(1000 + i),
-                                  Prose(i, 2000)));
-    }
-    return MakeFeed(std::move(entries));
-  };
-  const feeds::Feed first = big_batch(0);
-  const feeds::Feed second = big_batch(10000);
+  const feeds::Feed first = Batch(0, kPerIngest, 2000);
+  const feeds::Feed second = Batch(10000, kPerIngest, 2000);
   for (const int error : {SQLITE_IOERR_WRITE, SQLITE_FULL}) {
     for (const bool once : {false, true}) {
       CAPTURE(error);
