@@ -86,6 +86,17 @@ def proc_hwm_mib(pid: int) -> float:
     return 0.0
 
 
+def proc_io_gb(pid: int) -> tuple[float, float]:
+    """Bytes the process has read and written through system calls (files and sockets), GB:
+    with SQLite's 16 KiB pages, a writer that misses its page cache shows here."""
+    counts = {}
+    with open(f"/proc/{pid}/io") as f:
+        for line in f:
+            key, value = line.split(":")
+            counts[key] = int(value)
+    return counts.get("rchar", 0) / 1e9, counts.get("wchar", 0) / 1e9
+
+
 def timed_child(cmd: list[str], **kw) -> tuple[float, float, float]:
     """Runs cmd; returns wall s, CPU s and peak RSS MiB of the child (wait4 rusage)."""
     start = time.monotonic()
@@ -312,13 +323,16 @@ def run_size(args: argparse.Namespace, feeds: int, server: str, env: dict) -> di
                     change_tenth(www, files, feeds)
                     nginx_forget(env)
                 before = nginx_counts(server, env)
+                io_before = proc_io_gb(daemon.proc.pid) if daemon.proc else (0.0, 0.0)
                 with perf_attached(args, cycle, daemon):
                     rows[("feedd", cycle)] = daemon.cold() if cycle == "cold" else daemon.cycle()
                 after = nginx_counts(server, env)
                 answers[cycle] = tuple(x - y for x, y in zip(after, before))  # type: ignore
+                assert daemon.proc is not None
+                io = [x - y for x, y in zip(proc_io_gb(daemon.proc.pid), io_before)]
                 print(f"  feedd {cycle}: {rows[('feedd', cycle)][0]:.2f} s, nginx answered "
-                      f"{answers[cycle][0]} ({answers[cycle][1]} x 200, {answers[cycle][2]} x 304)",
-                      flush=True)
+                      f"{answers[cycle][0]} ({answers[cycle][1]} x 200, {answers[cycle][2]} x 304); "
+                      f"feedd read {io[0]:.2f} GB, wrote {io[1]:.2f} GB", flush=True)
                 rows[("feedd", cycle + "+idle")] = daemon.settle(daemon.started,
                                                                 daemon.cpu_at_start)
                 print(f"  feedd {cycle} until idle: {rows[('feedd', cycle + '+idle')][0]:.2f} s; "

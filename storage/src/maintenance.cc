@@ -120,6 +120,7 @@ Result<void> SqliteStore::Optimize() {
     return FailAs("optimize", done.error());
   }
   if (auto done = db_.Exec("PRAGMA optimize"); !done) return FailAs("optimize", done.error());
+  FitWriterCache();  // also for files that grew by updates alone, which skip the story pass
   return Ok();
 }
 
@@ -159,6 +160,17 @@ std::optional<std::int64_t> SqliteTotalChanges(const Store& store) {
   const auto* sqlite = dynamic_cast<const SqliteStore*>(&store);
   if (sqlite == nullptr) return std::nullopt;
   return sqlite->db().TotalChanges();
+}
+
+std::optional<std::int64_t> SqliteCacheKib(Store& store) {
+  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+  if (sqlite == nullptr) return std::nullopt;
+  auto pragma = sqlite->db().PrepareUncached("PRAGMA cache_size");
+  if (!pragma) return std::nullopt;
+  auto row = pragma->Step();
+  if (!row || !*row) return std::nullopt;
+  const std::int64_t value = pragma->Int(0);
+  return value < 0 ? -value : value * 16;  // negative: KiB; positive: pages of 16 KiB
 }
 
 Result<std::vector<QueryPlan>> ExplainQueryPlans(Store& store) {

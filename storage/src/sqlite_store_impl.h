@@ -78,9 +78,16 @@ class SqliteStore final : public Store {
                                            std::optional<std::uint64_t> simhash);
   Result<void> AssignOne(const PendingEntry& entry);
 
+ public:
+  // Sets the writer's page cache bound for the file's current size (WriterCacheKib). Best
+  // effort: a failure keeps the bound it had.
+  void FitWriterCache();
+
+ private:
   Database db_;
   std::string path_;
   OpenMode mode_;
+  std::int64_t cache_kib_ = 8 * 1024;  // this connection's PRAGMA cache_size bound
 };
 
 // Wraps a failure as "what: cause".

@@ -100,6 +100,8 @@ Result<int> SqliteStore::AssignPendingStories(int max_entries) {
     }
   }
   if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
+  // New entries pass through here, so this is where the file grows.
+  if (!batch.empty() && sqlite3_get_autocommit(db_.raw()) != 0) FitWriterCache();
   return static_cast<int>(batch.size());
 }
 

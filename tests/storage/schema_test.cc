@@ -91,6 +91,40 @@ TEST_CASE("A new database file is created, migrated to the current schema and us
   CHECK(store->Counts()->feeds == 1);
 }
 
+TEST_CASE("The writer's page cache grows with the database file, from 8 MiB up to 64 MiB" *
+          SqliteOnly()) {
+  constexpr std::int64_t kMiB = 1024 * 1024;
+  CHECK(WriterCacheKib(0) == 8 * 1024);
+  CHECK(WriterCacheKib(128 * kMiB) == 8 * 1024);
+  CHECK(WriterCacheKib(256 * kMiB) == 16 * 1024);
+  CHECK(WriterCacheKib(1024 * kMiB) == 64 * 1024);
+  CHECK(WriterCacheKib(64 * 1024 * kMiB) == 64 * 1024);
+
+  TempDir dir;
+  const auto path = dir.path() / "feedd.db";
+  auto store = OpenOrDie(path);
+  CHECK(SqliteCacheKib(*store) == 8 * 1024);
+  // 160 MiB of file behind the store's back; the next story pass refits the cache.
+  RawExec(path, "CREATE TABLE pad (x BLOB); INSERT INTO pad VALUES (zeroblob(160 * 1048576))");
+  const FeedId feed = AddFeedOrDie(*store, "https://example.com/feed");
+  IngestOrDie(*store, feed,
+              MakeFeed({MakeEntry("a", "A title", "https://example.com/a", At(1700000000),
+                                  "<p>Some words of prose for the story pass.</p>")}),
+              At(1700000000));
+  const std::int64_t bytes = RawInt(path, "PRAGMA page_count") * 16384;
+  CHECK(bytes > 160 * kMiB);
+  CHECK(SqliteCacheKib(*store) == WriterCacheKib(bytes));
+  CHECK(*SqliteCacheKib(*store) > 10 * 1024);
+  // A reopened writer starts from the file's size; a reader keeps 8 MiB.
+  store.reset();
+  auto reopened = OpenOrDie(path);
+  const std::int64_t bytes_now = RawInt(path, "PRAGMA page_count") * 16384;  // + statistics
+  CHECK(*SqliteCacheKib(*reopened) == WriterCacheKib(bytes_now));
+  auto reader = OpenSqliteStore(path, OpenMode::kReadOnly);
+  REQUIRE(reader);
+  CHECK(SqliteCacheKib(**reader) == 8 * 1024);
+}
+
 TEST_CASE("Migration 1 from an empty database gives a schema every query can run on") {
   auto store = MemoryStore();
   const FeedId feed = AddFeedOrDie(*store, "https://example.com/feed", {"news"});
