@@ -1,6 +1,6 @@
 // Background upkeep on the writer: runs the deferred story pass every second and soon after each
 // ingest (merged outputs are consistent within a second), the full-text index once ingest has
-// been quiet for two seconds (at least every 30 s during a long burst), hourly
+// been quiet for two seconds (at least every 2 minutes during a long burst), hourly
 // applies retention and lets SQLite refresh statistics and merge index segments, and hands free
 // heap back to the system after heavy work. io thread.
 #pragma once
