@@ -131,7 +131,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<storage::Store> writer,
           }),
       scheduler_(io_.get_executor(), updater_),
       entry_stream_(io_.get_executor(), /*max_followers=*/64),
-      maintenance_(io_.get_executor(), writer_,
+      maintenance_(io_.get_executor(), writer_, cpu_.get_executor(),
                    [this] {
                      outputs_.Invalidate();
                      entry_stream_.Notify();

@@ -74,9 +74,11 @@ storage::RetentionPolicy RetentionFrom(int keep_entries,
 }
 
 MaintenanceTask::MaintenanceTask(asio::any_io_executor executor, StoreWorker& writer,
+                                 asio::any_io_executor cpu,
                                  std::function<void()> on_entries_changed)
     : executor_(executor),
       writer_(writer),
+      cpu_(std::move(cpu)),
       on_entries_changed_(std::move(on_entries_changed)),
       timer_(executor) {}
 
@@ -133,14 +135,33 @@ asio::awaitable<int> MaintenanceTask::DrainStories() {
   const auto start = std::chrono::steady_clock::now();
   int total = 0;
   while (running_) {
-    auto assigned = co_await writer_.Call(&storage::Store::AssignPendingStories, kStoryBatch);
+    // Read on the writer, the text and fingerprints on the CPU pool, then assign on the
+    // writer: the text work runs beside the writer's other work instead of holding it.
+    auto batch = co_await writer_.Call(&storage::Store::ReadPendingStories, kStoryBatch);
+    if (!batch) {
+      Report("story assignment", batch.error().message);
+      break;
+    }
+    if (batch->empty()) break;
+    const auto read = batch->size();
+    auto prepare = [&entries = *batch] {
+      for (auto& entry : entries) storage::PrepareStoryText(entry);
+      return true;
+    };
+    co_await RunOn(cpu_, std::move(prepare));
+    auto apply = [&entries = *batch](storage::Store& store) {
+      return store.ApplyPendingStories(entries);
+    };
+    auto assigned = co_await writer_.Apply(std::move(apply));
     if (!assigned) {
       Report("story assignment", assigned.error().message);
       break;
     }
     Report("story assignment", "");
     total += *assigned;
-    if (*assigned < kStoryBatch) break;
+    // A short batch was the end of the queue; a batch cut short by an entry that changed
+    // since it was read goes round again with the next pass.
+    if (read < static_cast<std::size_t>(kStoryBatch) || *assigned < static_cast<int>(read)) break;
   }
   if (total > 0)
     spdlog::debug("maintenance: story pass of {} entries in {} ms", total, MillisSince(start));

@@ -28,10 +28,11 @@ struct MaintenanceSettings {
 
 class MaintenanceTask {
  public:
-  // `writer` must outlive the task; `on_entries_changed` runs on the io thread after the
+  // `writer` must outlive the task; `cpu` runs the story pass's text work (the writer only
+  // reads the batch and applies it); `on_entries_changed` runs on the io thread after the
   // story pass or the index took new entries or retention deleted some (outputs re-render).
   MaintenanceTask(boost::asio::any_io_executor executor, StoreWorker& writer,
-                  std::function<void()> on_entries_changed);
+                  boost::asio::any_io_executor cpu, std::function<void()> on_entries_changed);
 
   void Start(MaintenanceSettings settings);
   void Stop();
@@ -59,6 +60,7 @@ class MaintenanceTask {
 
   boost::asio::any_io_executor executor_;
   StoreWorker& writer_;
+  boost::asio::any_io_executor cpu_;
   std::function<void()> on_entries_changed_;
   boost::asio::steady_timer timer_;
   MaintenanceSettings settings_;

@@ -63,6 +63,16 @@ Result<ConfigFeedSync> Store::SyncConfigFeeds(const std::vector<NewFeed>& declar
 Result<int> Store::IndexPending(int) { return 0; }
 // A store that assigns stories as it ingests (PostgreSQL) has nothing pending.
 Result<int> Store::AssignPendingStories(int) { return 0; }
+Result<std::vector<PendingStory>> Store::ReadPendingStories(int) {
+  return std::vector<PendingStory>{};
+}
+Result<int> Store::ApplyPendingStories(const std::vector<PendingStory>&) { return 0; }
+
+void PrepareStoryText(PendingStory& entry) {
+  if (!entry.body) return;
+  entry.text = ExtractEntryText(*entry.body);
+  entry.body.reset();
+}
 Result<void> Store::Optimize() { return Ok(); }
 void Store::RunGrouped(std::span<const std::function<void(Store&)>> calls) {
   for (const auto& call : calls) call(*this);

@@ -67,8 +67,14 @@ inline constexpr std::string_view kSqlPruneStoryBands =
 // read the whole table (a 10,000-feed cycle spent most of its time there).
 inline constexpr std::string_view kSqlPendingEntries =
     "SELECT e.id, e.feed_id, e.story_id, e.fetched, e.title, e.link, e.source_url, "
-    "e.content, e.summary FROM story_pending p CROSS JOIN entries e ON e.id = p.entry_id "
+    "e.content, e.summary, e.content_hash FROM story_pending p "
+    "CROSS JOIN entries e ON e.id = p.entry_id "
     "ORDER BY p.entry_id LIMIT ?1";
+
+// ?1 entry, ?2 its content hash as read: is it still queued for the story pass, unchanged?
+inline constexpr std::string_view kSqlStillPending =
+    "SELECT 1 FROM story_pending p CROSS JOIN entries e ON e.id = p.entry_id "
+    "WHERE p.entry_id = ?1 AND e.content_hash = ?2";
 
 // ?1 how many: indexes the oldest entries queued for the full-text index whose story (and
 // so text) is known. The queue leads, as in kSqlPendingEntries.

@@ -42,6 +42,8 @@ class SqliteStore final : public Store {
   Result<ConfigFeedSync> SyncConfigFeeds(const std::vector<NewFeed>& declared) override;
   Result<int> IndexPending(int max_entries) override;
   Result<int> AssignPendingStories(int max_entries) override;
+  Result<std::vector<PendingStory>> ReadPendingStories(int max_entries) override;
+  Result<int> ApplyPendingStories(const std::vector<PendingStory>& batch) override;
   Result<void> Optimize() override;
   void RunGrouped(std::span<const std::function<void(Store&)>> calls) override;
   Result<std::int64_t> CountOutputStories(const OutputSelection& selection) override;
@@ -56,7 +58,6 @@ class SqliteStore final : public Store {
  private:
   struct PreparedEntry;
   struct IngestContext;
-  struct PendingEntry;
 
   Result<std::vector<FeedRecord>> QueryFeeds(std::string_view where_sql,
                                              const std::optional<std::int64_t>& id,
@@ -73,10 +74,10 @@ class SqliteStore final : public Store {
 
   // Story pass steps (story_pass.cc): the story an entry joins, nullopt for a story of its
   // own (then `canonical` is the URL that story may claim, reset when taken).
-  Result<std::optional<StoryId>> FindStory(const PendingEntry& entry,
+  Result<std::optional<StoryId>> FindStory(const PendingStory& entry,
                                            std::optional<std::string>& canonical,
                                            std::optional<std::uint64_t> simhash);
-  Result<void> AssignOne(const PendingEntry& entry);
+  Result<void> AssignOne(const PendingStory& entry);
 
  public:
   // Sets the writer's page cache bound for the file's current size (WriterCacheKib). Best

@@ -53,59 +53,75 @@ Result<std::optional<StoryId>> NearestStory(Database& db, FeedId feed, Timestamp
 
 }  // namespace
 
-// A queued entry as the pass reads it.
-struct SqliteStore::PendingEntry {
-  EntryId id = 0;
-  FeedId feed_id = 0;
-  StoryId provisional = 0;
-  Timestamp fetched{};
-  std::optional<std::string> title;
-  std::optional<std::string> link;
-  std::optional<std::string> source_url;
-  std::optional<std::string> body;  // content, else summary
-};
+Result<std::vector<PendingStory>> SqliteStore::ReadPendingStories(int max_entries) {
+  std::vector<PendingStory> batch;
+  if (max_entries <= 0) return batch;
+  auto pending = db_.Prepare(kSqlPendingEntries);
+  if (!pending) return FailAs("read pending stories", pending.error());
+  (*pending)->Bind(max_entries);
+  for (;;) {
+    auto row = (*pending)->Step();
+    if (!row) return FailAs("read pending stories", row.error());
+    if (!*row) break;
+    PendingStory entry;
+    entry.id = (*pending)->Int(0);
+    entry.feed_id = (*pending)->Int(1);
+    entry.provisional = (*pending)->Int(2);
+    entry.fetched = (*pending)->Time(3);
+    entry.title = (*pending)->OptionalText(4);
+    entry.link = (*pending)->OptionalText(5);
+    entry.source_url = (*pending)->OptionalText(6);
+    entry.body = (*pending)->OptionalText(7);
+    if (!entry.body) entry.body = (*pending)->OptionalText(8);
+    entry.content_hash = (*pending)->Int(9);
+    batch.push_back(std::move(entry));
+  }
+  return batch;
+}
+
+Result<int> SqliteStore::ApplyPendingStories(const std::vector<PendingStory>& batch) {
+  const std::string what = "assign pending stories";
+  if (batch.empty()) return 0;
+  auto savepoint = Savepoint::Begin(db_);
+  if (!savepoint) return FailAs(what, savepoint.error());
+  // One at a time, in id order: an entry sees the stories of every entry queued before it,
+  // exactly as when ingest assigned them one by one. So the pass stops at the first entry
+  // that changed since it was read: the rest wait for the next read, behind it.
+  int assigned = 0;
+  for (const auto& entry : batch) {
+    auto still = db_.Prepare(kSqlStillPending);
+    if (!still) return FailAs(what, still.error());
+    auto row = (*still)->Bind(entry.id, entry.content_hash).Step();
+    if (!row) return FailAs(what, row.error());
+    (*still)->Reset();
+    if (!*row) break;
+    if (auto done = AssignOne(entry); !done) {
+      return FailAs(what, "entry " + std::to_string(entry.id) + ": " + done.error().message);
+    }
+    ++assigned;
+  }
+  if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
+  // New entries pass through here, so this is where the file grows.
+  if (assigned > 0 && sqlite3_get_autocommit(db_.raw()) != 0) FitWriterCache();
+  return assigned;
+}
 
 Result<int> SqliteStore::AssignPendingStories(int max_entries) {
   const std::string what = "assign pending stories";
   if (max_entries <= 0) return 0;
   auto savepoint = Savepoint::Begin(db_);
   if (!savepoint) return FailAs(what, savepoint.error());
-  std::vector<PendingEntry> batch;
-  {
-    auto pending = db_.Prepare(kSqlPendingEntries);
-    if (!pending) return FailAs(what, pending.error());
-    (*pending)->Bind(max_entries);
-    for (;;) {
-      auto row = (*pending)->Step();
-      if (!row) return FailAs(what, row.error());
-      if (!*row) break;
-      PendingEntry entry;
-      entry.id = (*pending)->Int(0);
-      entry.feed_id = (*pending)->Int(1);
-      entry.provisional = (*pending)->Int(2);
-      entry.fetched = (*pending)->Time(3);
-      entry.title = (*pending)->OptionalText(4);
-      entry.link = (*pending)->OptionalText(5);
-      entry.source_url = (*pending)->OptionalText(6);
-      entry.body = (*pending)->OptionalText(7);
-      if (!entry.body) entry.body = (*pending)->OptionalText(8);
-      batch.push_back(std::move(entry));
-    }
-  }
-  // One at a time, in id order: an entry sees the stories of every entry queued before it,
-  // exactly as when ingest assigned them one by one.
-  for (const auto& entry : batch) {
-    if (auto done = AssignOne(entry); !done) {
-      return FailAs(what, "entry " + std::to_string(entry.id) + ": " + done.error().message);
-    }
-  }
+  auto batch = ReadPendingStories(max_entries);
+  if (!batch) return Unexpected(batch.error());
+  for (auto& entry : *batch) PrepareStoryText(entry);
+  auto assigned = ApplyPendingStories(*batch);
+  if (!assigned) return Unexpected(assigned.error());
   if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
-  // New entries pass through here, so this is where the file grows.
-  if (!batch.empty() && sqlite3_get_autocommit(db_.raw()) != 0) FitWriterCache();
-  return static_cast<int>(batch.size());
+  if (*assigned > 0 && sqlite3_get_autocommit(db_.raw()) != 0) FitWriterCache();
+  return *assigned;
 }
 
-Result<std::optional<StoryId>> SqliteStore::FindStory(const PendingEntry& entry,
+Result<std::optional<StoryId>> SqliteStore::FindStory(const PendingStory& entry,
                                                       std::optional<std::string>& canonical,
                                                       std::optional<std::uint64_t> simhash) {
   if (canonical) {
@@ -130,9 +146,11 @@ Result<std::optional<StoryId>> SqliteStore::FindStory(const PendingEntry& entry,
   return std::optional<StoryId>();
 }
 
-Result<void> SqliteStore::AssignOne(const PendingEntry& entry) {
-  std::optional<EntryText> text;
-  if (entry.body) text = ExtractEntryText(*entry.body);
+Result<void> SqliteStore::AssignOne(const PendingStory& entry) {
+  // Prepared by PrepareStoryText (a body not yet prepared is taken here).
+  std::optional<EntryText> extracted;
+  if (!entry.text && entry.body) extracted = ExtractEntryText(*entry.body);
+  const std::optional<EntryText>& text = entry.text ? entry.text : extracted;
   const auto& origin = NonEmpty(entry.source_url) ? entry.source_url : entry.link;
   std::optional<std::string> canonical;
   if (NonEmpty(origin)) canonical = feeds::CanonicalUrl(*origin);

@@ -149,6 +149,28 @@ TEST_CASE("The story pass gives the stories that assignment at each fetch gave")
     CHECK(StoryPartition(*store) == expected);
     CHECK(store->Counts()->stories == 8);  // provisional stories of joined entries are gone
   }
+  SUBCASE("read, prepared apart, then applied (the daemon's steps)") {
+    auto store = MemoryStore();
+    IngestScenario(*store, nullptr);
+    auto batch = store->ReadPendingStories(5);
+    REQUIRE(batch);
+    REQUIRE(batch->size() == 5);
+    for (auto& entry : *batch) {
+      PrepareStoryText(entry);
+      CHECK_FALSE(entry.body);  // freed: the writer gets the text, not the HTML
+      CHECK(entry.text);
+    }
+    CHECK(*store->ApplyPendingStories(*batch) == 5);
+    CHECK(*store->ApplyPendingStories(*batch) == 0);  // assigned already: nothing twice
+    auto rest = store->ReadPendingStories(100);
+    REQUIRE(rest);
+    CHECK(rest->size() == 7);
+    CHECK(rest->front().id > batch->back().id);
+    for (auto& entry : *rest) PrepareStoryText(entry);
+    CHECK(*store->ApplyPendingStories(*rest) == 7);
+    CHECK(StoryPartition(*store) == expected);
+    CHECK(store->Counts()->stories == 8);
+  }
   SUBCASE("passes of one entry") {
     auto store = MemoryStore();
     IngestScenario(*store, nullptr);
@@ -158,6 +180,38 @@ TEST_CASE("The story pass gives the stories that assignment at each fetch gave")
     Settle(*store);
     CHECK(StoryPartition(*store) == expected);
   }
+}
+
+TEST_CASE("An entry updated between the story pass's read and its apply stops the batch there" *
+          SqliteOnly()) {
+  auto store = MemoryStore();
+  const FeedId feed = AddFeedOrDie(*store, "https://a.example/feed");
+  std::vector<feeds::Entry> entries = {
+      MakeEntry("e1", "One", "https://a.example/1", At(10), Prose(1, 300)),
+      MakeEntry("e2", "Two", "https://a.example/2", At(11), Prose(2, 300)),
+      MakeEntry("e3", "Three", "https://a.example/3", At(12), Prose(3, 300))};
+  Ingest(*store, feed, entries, At(1000));
+  auto batch = store->ReadPendingStories(10);
+  REQUIRE(batch);
+  REQUIRE(batch->size() == 3);
+  for (auto& entry : *batch) PrepareStoryText(entry);
+  // The second entry changes before the batch is applied: its text as read is stale.
+  entries[1].content = "<p>Zanzibarquill.</p>" + Prose(4, 300);
+  entries[1].title = "Two, edited";
+  Ingest(*store, feed, entries, At(2000));
+  CHECK(*store->ApplyPendingStories(*batch) == 1);  // the first only; the rest keep their turn
+  auto again = store->ReadPendingStories(10);
+  REQUIRE(again);
+  REQUIRE(again->size() == 2);
+  CHECK(again->front().title == "Two, edited");
+  for (auto& entry : *again) PrepareStoryText(entry);
+  CHECK(*store->ApplyPendingStories(*again) == 2);
+  CHECK(Settle(*store) == 0);
+  // The text stored for the edited entry is the new one: search finds its new word.
+  const auto hits = store->Search("zanzibarquill", 10);
+  REQUIRE(hits);
+  CHECK(hits->size() == 1);
+  CHECK(store->Counts()->stories == 3);
 }
 
 TEST_CASE("A failed story pass rolls back whole and leaves the queue intact" * SqliteOnly()) {

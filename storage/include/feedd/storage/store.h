@@ -19,6 +19,7 @@
 
 #include "feedd/base/result.h"
 #include "feedd/feeds/model.h"
+#include "feedd/storage/fingerprint.h"
 
 namespace feedd::storage {
 
@@ -159,6 +160,25 @@ struct RetentionPolicy {
   std::optional<std::chrono::seconds> keep_window;
 };
 
+// A new entry queued for the story pass, as ReadPendingStories gives it. The pass's CPU work
+// (PrepareStoryText: the plain text and SimHash of the body) needs no database, so a caller
+// may run it on any thread between reading the batch and applying it.
+struct PendingStory {
+  EntryId id = 0;
+  FeedId feed_id = 0;
+  StoryId provisional = 0;  // the story of its own that ingest gave it
+  Timestamp fetched{};
+  std::int64_t content_hash = 0;  // as read: an entry updated since then is not applied
+  std::optional<std::string> title;
+  std::optional<std::string> link;
+  std::optional<std::string> source_url;
+  std::optional<std::string> body;  // content, else summary; PrepareStoryText frees it
+  std::optional<EntryText> text;    // ExtractEntryText(body), set by PrepareStoryText
+};
+
+// Fills entry.text from entry.body (nothing when there is no body) and frees the body.
+void PrepareStoryText(PendingStory& entry);
+
 struct RetentionStats {
   std::int64_t entries_deleted = 0;
   std::int64_t stories_deleted = 0;
@@ -278,6 +298,14 @@ class Store {
   // Returns how many it assigned (0: none waiting). The default returns 0: the PostgreSQL
   // store assigns stories inline at ingest and keeps no queue.
   virtual Result<int> AssignPendingStories(int max_entries);
+  // The same pass in two writer steps, with PrepareStoryText between them anywhere, so the
+  // writer does not wait for the text work. ReadPendingStories: the oldest queued entries
+  // (at most max_entries), in queue order. ApplyPendingStories: assigns them in that order
+  // up to the first one no longer queued as read (assigned meanwhile, updated or deleted),
+  // which stays queued with the rest for the next read; returns how many it assigned. The
+  // defaults read nothing and assign nothing, as AssignPendingStories.
+  virtual Result<std::vector<PendingStory>> ReadPendingStories(int max_entries);
+  virtual Result<int> ApplyPendingStories(const std::vector<PendingStory>& batch);
   // Runs the calls in order, each as it would alone (its result and its errors its own), in
   // one write transaction where the backend can: N fetch records cost one commit, not N. If
   // that shared transaction is lost (an error that rolls a whole transaction back, such as a
