@@ -55,6 +55,10 @@ class SqliteStore final : public Store {
   Database& db() { return db_; }
   const Database& db() const { return db_; }
 
+  // Sets the writer's page cache bound for the file's current size (WriterCacheKib). Best
+  // effort: a failure keeps the bound it had.
+  void FitWriterCache();
+
  private:
   struct PreparedEntry;
   struct IngestContext;
@@ -79,12 +83,6 @@ class SqliteStore final : public Store {
                                            std::optional<std::uint64_t> simhash);
   Result<void> AssignOne(const PendingStory& entry);
 
- public:
-  // Sets the writer's page cache bound for the file's current size (WriterCacheKib). Best
-  // effort: a failure keeps the bound it had.
-  void FitWriterCache();
-
- private:
   Database db_;
   std::string path_;
   OpenMode mode_;

@@ -106,19 +106,13 @@ Result<int> SqliteStore::ApplyPendingStories(const std::vector<PendingStory>& ba
   return assigned;
 }
 
+// The three steps back to back on this connection: nothing can change the queue between the
+// read and the apply, and the apply is the one transaction.
 Result<int> SqliteStore::AssignPendingStories(int max_entries) {
-  const std::string what = "assign pending stories";
-  if (max_entries <= 0) return 0;
-  auto savepoint = Savepoint::Begin(db_);
-  if (!savepoint) return FailAs(what, savepoint.error());
   auto batch = ReadPendingStories(max_entries);
   if (!batch) return Unexpected(batch.error());
   for (auto& entry : *batch) PrepareStoryText(entry);
-  auto assigned = ApplyPendingStories(*batch);
-  if (!assigned) return Unexpected(assigned.error());
-  if (auto released = savepoint->Release(); !released) return FailAs(what, released.error());
-  if (*assigned > 0 && sqlite3_get_autocommit(db_.raw()) != 0) FitWriterCache();
-  return *assigned;
+  return ApplyPendingStories(*batch);
 }
 
 Result<std::optional<StoryId>> SqliteStore::FindStory(const PendingStory& entry,
