@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,6 +105,11 @@ struct Args {
   bool peer = true;  // --peer 0 skips the raw SQLite runs
   bool search_only = false;
   int prefix_queries = -1;  // cap on the prefix class (the slow one); -1: a fifth of --queries
+  double show_slow_ms = 0;  // prints each query that took at least this much CPU; 0: none
+  // The phrase index's tuning (sqlite_store.h), applied before the index pass; without these
+  // flags the index pass tunes itself with the defaults.
+  std::optional<double> common_share;
+  std::optional<double> very_common_share;
 };
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -264,6 +270,8 @@ std::vector<FeedId> AddFeeds(Store& store, int count) {
   return ids;
 }
 
+constexpr std::uint64_t kAnyCount = ~std::uint64_t{0};
+
 // Drains one of the deferred queues as the daemon's maintenance task does (batches of 2,000
 // entries, one transaction each): the story pass or the full-text index.
 Stage DrainRun(Store& store, const char* label, Result<int> (Store::*drain)(int),
@@ -282,10 +290,11 @@ Stage DrainRun(Store& store, const char* label, Result<int> (Store::*drain)(int)
   }
   const Stage stage{static_cast<double>(drained), Seconds(Clock::now() - start),
                     CpuSeconds() - cpu_start};
-  std::printf("%-52s %9lld rows  wall %7.1f s %8.0f rows/s  cpu %7.1f s %8.0f rows/s%s\n", label,
-              static_cast<long long>(drained), stage.wall, stage.WallRate(), stage.cpu,
-              stage.CpuRate(),
-              drained == static_cast<std::int64_t>(expected) ? "" : "  UNEXPECTED");
+  std::printf(
+      "%-52s %9lld rows  wall %7.1f s %8.0f rows/s  cpu %7.1f s %8.0f rows/s%s\n", label,
+      static_cast<long long>(drained), stage.wall, stage.WallRate(), stage.cpu, stage.CpuRate(),
+      expected == kAnyCount || drained == static_cast<std::int64_t>(expected) ? ""
+                                                                              : "  UNEXPECTED");
   return stage;
 }
 
@@ -344,10 +353,39 @@ void PrintLatencies(const char* label, const Latencies& latencies) {
       Latencies::At(cpu, 1.0), latencies.hits);
 }
 
+// Tunes the phrase index now with the shares given on the command line (if any).
+void TunePhrases(Store& store, const Args& args) {
+  if (!args.common_share && !args.very_common_share) return;
+  feedd::storage::PhraseTuning tuning;
+  tuning.min_entries = 0;
+  tuning.common_share = args.common_share.value_or(tuning.common_share);
+  tuning.very_common_share = args.very_common_share.value_or(tuning.very_common_share);
+  auto tuned = feedd::storage::TunePhraseIndex(store, tuning);
+  if (!tuned) {
+    std::fprintf(stderr, "%s\n", tuned.error().message.c_str());
+    std::exit(1);
+  }
+  std::printf("phrase index tuning (common %.2f, very common %.2f): %s\n", tuning.common_share,
+              tuning.very_common_share, *tuned ? "done" : "already tuned");
+}
+
+void PrintPhraseIndex(Store& store) {
+  const auto state = feedd::storage::SqlitePhraseIndexState(store);
+  if (!state) {
+    std::fprintf(stderr, "%s\n", state.error().message.c_str());
+    return;
+  }
+  std::printf(
+      "phrase index: %s, %lld very common and %lld common terms, %lld word pairs indexed\n",
+      state->tuned ? "tuned" : "not tuned", static_cast<long long>(state->very_common_terms),
+      static_cast<long long>(state->common_terms), static_cast<long long>(state->pair_terms));
+}
+
 // The query mix: a word (Zipf-picked, so common words such as those in ~90% of entries come
 // up often), two words (AND), a two-word phrase, a word OR another, a prefix query; each
 // asks for a page of 20 with snippets, as feedctl search and the control API do.
-void SearchRun(Store& store, const Vocabulary& vocabulary, int queries, int prefix_queries) {
+void SearchRun(Store& store, const Vocabulary& vocabulary, int queries, int prefix_queries,
+               double show_slow_ms) {
   Random random(99);
   const char* const kClasses[] = {"one word", "two words (AND)", "phrase of two words",
                                   "word OR word", "prefix (3 letters*)"};
@@ -371,6 +409,9 @@ void SearchRun(Store& store, const Vocabulary& vocabulary, int queries, int pref
     auto found = store.Search(query, 20);
     const double cpu_ms = (ThreadCpuSeconds() - cpu_start) * 1000;
     const double ms = Seconds(Clock::now() - start) * 1000;
+    if (show_slow_ms > 0 && cpu_ms >= show_slow_ms) {
+      std::printf("slow query: %.1f ms cpu: %s\n", cpu_ms, query.c_str());
+    }
     if (!found) {
       std::fprintf(stderr, "%s\n", found.error().message.c_str());
       std::exit(1);
@@ -415,13 +456,20 @@ int main(int argc, char** argv) {
       args.peer = std::string(argv[i + 1]) != "0";
     else if (flag == "--prefix-queries")
       args.prefix_queries = std::atoi(argv[i + 1]);
+    else if (flag == "--phrase-common-share")
+      args.common_share = std::atof(argv[i + 1]);
+    else if (flag == "--phrase-very-common-share")
+      args.very_common_share = std::atof(argv[i + 1]);
+    else if (flag == "--show-slow-ms")
+      args.show_slow_ms = std::atof(argv[i + 1]);
     else if (flag == "--search-only")
       args.search_only = std::string(argv[i + 1]) != "0";
     else {
       std::fprintf(
           stderr,
           "usage: storage_bench [--entries N] [--small-batch-entries N] [--dir DIR] "
-          "[--queries N] [--peer 0|1] [--peer-entries N] [--search-only 1] [--prefix-queries N]\n");
+          "[--queries N] [--peer 0|1] [--peer-entries N] [--search-only 1] [--prefix-queries N] "
+          "[--show-slow-ms MS] [--phrase-common-share X] [--phrase-very-common-share X]\n");
       return 64;
     }
   }
@@ -436,7 +484,13 @@ int main(int argc, char** argv) {
     const auto counts = (*store)->Counts();
     std::printf("database: %lld entries\n",
                 counts ? static_cast<long long>(counts->entries) : -1LL);
-    SearchRun(**store, vocabulary, args.queries, args.prefix_queries);
+    // What the index still owes first, as the daemon would: on a database from before the
+    // phrase index (schema 6), its tuning and the indexing of every entry again.
+    TunePhrases(**store, args);
+    DrainRun(**store, "full-text indexing still owed (batches of 2,000)", &Store::IndexPending,
+             kAnyCount);
+    PrintPhraseIndex(**store);
+    SearchRun(**store, vocabulary, args.queries, args.prefix_queries, args.show_slow_ms);
     return 0;
   }
   double raw_rate = 0;
@@ -454,6 +508,7 @@ int main(int argc, char** argv) {
     const Stage fetch = IngestRun(*store, vocabulary, feeds, args.entries, 1000,
                                   "first ingest (fetch path), batches of 1,000", true);
     const Stage stories = StoryRun(*store, args.entries);
+    TunePhrases(*store, args);
     const Stage index = IndexRun(*store, args.entries);
     PrintSummary(fetch, stories, index, raw_rate);
     const auto before = feedd::storage::SqliteTotalChanges(*store);
@@ -461,7 +516,8 @@ int main(int argc, char** argv) {
               "re-ingest (all unchanged), batches of 1,000", false);
     std::printf("rows written by the re-ingest: %lld\n",
                 static_cast<long long>(*feedd::storage::SqliteTotalChanges(*store) - *before));
-    SearchRun(*store, vocabulary, args.queries, args.prefix_queries);
+    PrintPhraseIndex(*store);
+    SearchRun(*store, vocabulary, args.queries, args.prefix_queries, args.show_slow_ms);
     store.reset();
     std::printf("database size: %.0f MB\n",
                 static_cast<double>(std::filesystem::file_size(path)) / 1e6);

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "fts5_access.h"
+
 namespace feedd::storage {
 namespace {
 
@@ -139,20 +141,9 @@ void FeedRank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* co
 }  // namespace
 
 Result<void> RegisterFeedRank(sqlite3* db) {
-  // The documented way to reach FTS5's C API: SELECT fts5(?) hands out a pointer.
-  fts5_api* api = nullptr;
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &raw, nullptr);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_pointer(raw, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-    rc = sqlite3_step(raw);
-    rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
-  }
-  sqlite3_finalize(raw);
-  if (rc != SQLITE_OK || api == nullptr || api->iVersion < 2) {
-    return Fail(std::string("register feedd_rank: FTS5 API unavailable: ") + sqlite3_errmsg(db));
-  }
-  rc = api->xCreateFunction(api, "feedd_rank", nullptr, FeedRank, nullptr);
+  auto api = Fts5ApiOf(db);
+  if (!api) return Fail("register feedd_rank: " + api.error().message);
+  const int rc = (*api)->xCreateFunction(*api, "feedd_rank", nullptr, FeedRank, nullptr);
   if (rc != SQLITE_OK) {
     return Fail(std::string("register feedd_rank: ") + sqlite3_errstr(rc));
   }

@@ -92,6 +92,14 @@ Result<RetentionStats> SqliteStore::ApplyRetention(const RetentionPolicy& policy
 Result<int> SqliteStore::IndexPending(int max_entries) {
   const std::string what = "index pending entries";
   if (max_entries <= 0) return 0;
+  if (!phrase_tuning_settled_) {
+    // Tuning requeues every entry, so it comes before the batch. A failure is reported once
+    // and indexing goes on with the plain index: the index must not stall on it.
+    if (auto tuned = TunePhraseIndexIfDue(PhraseTuning{}); !tuned) {
+      phrase_tuning_settled_ = true;
+      return FailAs(what, tuned.error());
+    }
+  }
   auto savepoint = Savepoint::Begin(db_);
   if (!savepoint) return FailAs(what, savepoint.error());
   // Both statements pick the same lowest ids inside one transaction. An entry still waiting
@@ -160,6 +168,28 @@ std::optional<std::int64_t> SqliteTotalChanges(const Store& store) {
   const auto* sqlite = dynamic_cast<const SqliteStore*>(&store);
   if (sqlite == nullptr) return std::nullopt;
   return sqlite->db().TotalChanges();
+}
+
+Result<void> CheckSqliteIntegrity(Store& store) {
+  const std::string what = "integrity check";
+  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+  if (sqlite == nullptr) return Fail(what + ": not a SQLite store");
+  auto pragma = sqlite->db().PrepareUncached("PRAGMA integrity_check");
+  if (!pragma) return FailAs(what, pragma.error());
+  std::string problems;
+  for (;;) {
+    auto row = pragma->Step();
+    if (!row) return FailAs(what, row.error());
+    if (!*row) break;
+    if (const std::string line = pragma->Text(0); line != "ok") problems += line + "; ";
+  }
+  if (!problems.empty()) return FailAs(what, problems);
+  if (auto checked =
+          sqlite->db().Exec("INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')");
+      !checked) {
+    return FailAs(what + " of the full-text index", checked.error());
+  }
+  return Ok();
 }
 
 std::optional<std::int64_t> SqliteCacheKib(Store& store) {

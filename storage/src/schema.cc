@@ -216,8 +216,22 @@ INSERT OR IGNORE INTO fts_pending (entry_id)
   SELECT id FROM entries WHERE id NOT IN (SELECT entry_id FROM story_pending);
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations = {kMigration1, kMigration2, kMigration3,
-                                                         kMigration4, kMigration5, kMigration6};
+// v7: the phrase index (common grams, phrase_index.cc). Its common terms live in the
+// full-text table's tokenize option, written when the index is tuned (feedd_phrase, a tokenizer
+// older versions lack, hence the version); this row records that tuning happened, and on what.
+constexpr std::string_view kMigration7 = R"sql(
+CREATE TABLE fts_tuning (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  entries INTEGER NOT NULL,
+  sampled INTEGER NOT NULL,
+  very_common_terms INTEGER NOT NULL,
+  common_terms INTEGER NOT NULL,
+  tuned INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations = {
+    kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6, kMigration7};
 
 std::string NewerMessage(const std::string& path, int found) {
   return "open " + path + ": database schema version " + std::to_string(found) +

@@ -59,6 +59,10 @@ class SqliteStore final : public Store {
   // effort: a failure keeps the bound it had.
   void FitWriterCache();
 
+  // Tunes the phrase index if it is due (TunePhraseIndex in sqlite_store.h; phrase_index.cc).
+  // Remembers once it was tuned, so the check then costs nothing.
+  Result<bool> TunePhraseIndexIfDue(const PhraseTuning& tuning);
+
  private:
   struct PreparedEntry;
   struct IngestContext;
@@ -86,7 +90,8 @@ class SqliteStore final : public Store {
   Database db_;
   std::string path_;
   OpenMode mode_;
-  std::int64_t cache_kib_ = 8 * 1024;  // this connection's PRAGMA cache_size bound
+  std::int64_t cache_kib_ = 8 * 1024;   // this connection's PRAGMA cache_size bound
+  bool phrase_tuning_settled_ = false;  // tuned, or tuning failed in this process
 };
 
 // Wraps a failure as "what: cause".

@@ -32,6 +32,9 @@ std::int64_t RawInt(const std::filesystem::path& path, const std::string& sql) {
 
 // Back from version 6 to the version 5 schema: the plain text in entries.text, and the
 // full-text index over `entries` itself, holding every entry neither queue holds.
+// Back from version 7 to 6: no phrase tuning record (these files are too small to be tuned).
+constexpr std::string_view kUndoMigration7 = "DROP TABLE fts_tuning; ";
+
 constexpr std::string_view kUndoMigration6 =
     "DROP TABLE entries_fts; DROP VIEW entries_fts_source; "
     "ALTER TABLE entries ADD COLUMN text TEXT; "
@@ -76,7 +79,7 @@ TEST_CASE("A new database file is created, migrated to the current schema and us
     CHECK(counts->feeds == 0);
   }
   CHECK(std::filesystem::exists(path));
-  CHECK(RawInt(path, "PRAGMA user_version") == 6);
+  CHECK(RawInt(path, "PRAGMA user_version") == 7);
   CHECK(RawInt(path, "PRAGMA page_size") == 16384);
   CHECK(RawInt(path,
                "SELECT count(*) FROM sqlite_schema WHERE name IN ('feeds', 'feed_tags', "
@@ -155,8 +158,9 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
   }
   // Back to exactly the version 1 schema: what v2 added goes (a v1 feedd indexed at ingest,
   // so the entry above is in the index, as in a real v1 file).
-  RawExec(path, std::string(kUndoMigration6) + std::string(kUndoMigration5) +
-                    std::string(kUndoMigration4) + std::string(kUndoMigration3) +
+  RawExec(path, std::string(kUndoMigration7) + std::string(kUndoMigration6) +
+                    std::string(kUndoMigration5) + std::string(kUndoMigration4) +
+                    std::string(kUndoMigration3) +
                     "DROP TABLE fts_pending; DROP INDEX feeds_by_config_url; "
                     "ALTER TABLE feeds DROP COLUMN config_url; PRAGMA user_version = 1");
   CHECK(RawInt(path,
@@ -182,7 +186,7 @@ TEST_CASE("A version 1 database is migrated to version 2 with its data, index an
                 At(400));
     CHECK(store->Search("modern", 5)->size() == 1);
   }
-  CHECK(RawInt(path, "PRAGMA user_version") == 6);
+  CHECK(RawInt(path, "PRAGMA user_version") == 7);
   CHECK(RawInt(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
         1);
 }
@@ -208,13 +212,13 @@ TEST_CASE(
         MakeFeed({MakeEntry("new", "New", "https://a.example/new", At(10), Prose(12, 300))}),
         At(1000 + 30 * 86400));
   }
-  RawExec(path, std::string(kUndoMigration6) + std::string(kUndoMigration5) +
-                    std::string(kUndoMigration4) + std::string(kUndoMigration3) +
-                    "PRAGMA user_version = 2");
+  RawExec(path, std::string(kUndoMigration7) + std::string(kUndoMigration6) +
+                    std::string(kUndoMigration5) + std::string(kUndoMigration4) +
+                    std::string(kUndoMigration3) + "PRAGMA user_version = 2");
   CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'story_bands'") == 0);
   {
     auto store = OpenOrDie(path);
-    CHECK(RawInt(path, "PRAGMA user_version") == 6);
+    CHECK(RawInt(path, "PRAGMA user_version") == 7);
     // The entry counts are taken over from the entries.
     CHECK(store->ListFeeds()->front().entry_count == 2);
     CHECK(RawInt(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'stories_by_band%'") ==
@@ -253,15 +257,15 @@ TEST_CASE("A database from a newer feedd is refused with both versions named" * 
   TempDir dir;
   const auto path = dir.path() / "feedd.db";
   { OpenOrDie(path); }
-  RawExec(path, "PRAGMA user_version = 7");
+  RawExec(path, "PRAGMA user_version = 8");
   for (const auto mode : {OpenMode::kReadWrite, OpenMode::kReadOnly}) {
     auto store = OpenSqliteStore(path, mode);
     REQUIRE_FALSE(store);
     CHECK(store.error().message == "open " + path.string() +
-                                       ": database schema version 7 is newer than this feedd "
-                                       "supports (6)");
+                                       ": database schema version 8 is newer than this feedd "
+                                       "supports (7)");
   }
-  CHECK(RawInt(path, "PRAGMA user_version") == 7);  // left untouched
+  CHECK(RawInt(path, "PRAGMA user_version") == 8);  // left untouched
 }
 
 TEST_CASE(
@@ -280,12 +284,13 @@ TEST_CASE(
         MakeFeed({MakeEntry("one", "One", "https://a.example/one", At(10), Prose(21, 300))}),
         At(1000));
   }
-  RawExec(path, std::string(kUndoMigration6) + std::string(kUndoMigration5) +
-                    std::string(kUndoMigration4) + "PRAGMA user_version = 3");
+  RawExec(path, std::string(kUndoMigration7) + std::string(kUndoMigration6) +
+                    std::string(kUndoMigration5) + std::string(kUndoMigration4) +
+                    "PRAGMA user_version = 3");
   REQUIRE_FALSE(OpenSqliteStore(path, OpenMode::kReadOnly));  // a reader does not migrate
   {
     auto store = OpenOrDie(path);
-    CHECK(RawInt(path, "PRAGMA user_version") == 6);
+    CHECK(RawInt(path, "PRAGMA user_version") == 7);
     CHECK(RawInt(path, "SELECT count(*) FROM story_pending") == 0);
     CHECK(store->SelectOutput({})->size() == 1);  // v3 entries are assigned: shown at once
     CHECK(*store->AssignPendingStories(100) == 0);
@@ -324,11 +329,11 @@ TEST_CASE(
         MakeFeed({MakeEntry("copy", "One", "https://b.example/copy", At(10), Prose(31, 300))}),
         At(2000));
   }
-  RawExec(path,
-          std::string(kUndoMigration6) + std::string(kUndoMigration5) + "PRAGMA user_version = 4");
+  RawExec(path, std::string(kUndoMigration7) + std::string(kUndoMigration6) +
+                    std::string(kUndoMigration5) + "PRAGMA user_version = 4");
   CHECK(RawInt(path, "SELECT count(*) FROM pragma_index_info('entries_by_story')") == 2);
   auto store = OpenOrDie(path);
-  CHECK(RawInt(path, "PRAGMA user_version") == 6);
+  CHECK(RawInt(path, "PRAGMA user_version") == 7);
   CHECK(RawInt(path,
                "SELECT count(*) FROM pragma_index_info('entries_by_story') WHERE name = "
                "'fetched'") == 1);
@@ -362,11 +367,12 @@ TEST_CASE(
                                               At(30), "<p>crossings at dawn</p>")}),
                           At(2000)));
   }
-  RawExec(path, std::string(kUndoMigration6) + "PRAGMA user_version = 5");
+  RawExec(path,
+          std::string(kUndoMigration7) + std::string(kUndoMigration6) + "PRAGMA user_version = 5");
   CHECK(RawInt(path, "SELECT count(*) FROM entries WHERE text LIKE '%lamp turns%'") == 1);
   {
     auto store = OpenOrDie(path);
-    CHECK(RawInt(path, "PRAGMA user_version") == 6);
+    CHECK(RawInt(path, "PRAGMA user_version") == 7);
     CHECK(RawInt(path, "SELECT count(*) FROM pragma_table_info('entries') WHERE name = 'text'") ==
           0);
     CHECK(RawInt(path, "SELECT count(*) FROM entry_text WHERE text LIKE '%lamp turns%'") == 1);
@@ -391,7 +397,7 @@ TEST_CASE("A read-only connection refuses a database that was never migrated" * 
   RawExec(path, "CREATE TABLE unrelated (x)");
   auto store = OpenSqliteStore(path, OpenMode::kReadOnly);
   REQUIRE_FALSE(store);
-  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (6)") !=
+  CHECK(store.error().message.find("schema version 0 is older than this feedd needs (7)") !=
         std::string::npos);
   auto missing = OpenSqliteStore(dir.path() / "missing.db", OpenMode::kReadOnly);
   REQUIRE_FALSE(missing);
