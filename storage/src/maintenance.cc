@@ -95,7 +95,7 @@ Result<int> SqliteStore::IndexPending(int max_entries) {
   if (!phrase_tuning_settled_) {
     // Tuning requeues every entry, so it comes before the batch. A failure is reported once
     // and indexing goes on with the plain index: the index must not stall on it.
-    if (auto tuned = TunePhraseIndexIfDue(PhraseTuning{}); !tuned) {
+    if (auto tuned = TunePhraseIndexIfDue(phrase_tuning_); !tuned) {
       phrase_tuning_settled_ = true;
       return FailAs(what, tuned.error());
     }

@@ -127,6 +127,13 @@ Result<bool> TunePhraseIndex(Store& store, const PhraseTuning& tuning) {
   return sqlite->TunePhraseIndexIfDue(tuning);
 }
 
+Result<void> SetPhraseTuning(Store& store, const PhraseTuning& tuning) {
+  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+  if (sqlite == nullptr) return Fail("set the phrase tuning: not a SQLite store");
+  sqlite->set_phrase_tuning(tuning);
+  return Ok();
+}
+
 Result<PhraseIndexState> SqlitePhraseIndexState(Store& store) {
   const std::string what = "phrase index state";
   auto* sqlite = dynamic_cast<SqliteStore*>(&store);

@@ -62,6 +62,7 @@ class SqliteStore final : public Store {
   // Tunes the phrase index if it is due (TunePhraseIndex in sqlite_store.h; phrase_index.cc).
   // Remembers once it was tuned, so the check then costs nothing.
   Result<bool> TunePhraseIndexIfDue(const PhraseTuning& tuning);
+  void set_phrase_tuning(const PhraseTuning& tuning) { phrase_tuning_ = tuning; }
 
  private:
   struct PreparedEntry;
@@ -91,6 +92,7 @@ class SqliteStore final : public Store {
   std::string path_;
   OpenMode mode_;
   std::int64_t cache_kib_ = 8 * 1024;   // this connection's PRAGMA cache_size bound
+  PhraseTuning phrase_tuning_;          // what IndexPending tunes with
   bool phrase_tuning_settled_ = false;  // tuned, or tuning failed in this process
 };
 

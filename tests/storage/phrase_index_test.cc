@@ -196,19 +196,23 @@ TEST_CASE("Tuning the phrase index changes no result, snippet or rank, and store
 TEST_CASE("The index pass tunes the phrase index itself once the database is big enough" *
           SqliteOnly()) {
   auto store = MemoryStore();
+  CHECK(PhraseTuning{}.min_entries == 200000);
+  PhraseTuning tuning;
+  tuning.min_entries = 400;
+  REQUIRE(SetPhraseTuning(*store, tuning));
   const FeedId feed = AddFeedOrDie(*store, "https://example.com/feed");
   std::vector<feeds::Entry> entries;
-  const int due = static_cast<int>(PhraseTuning{}.min_entries);
-  for (int n = 1; n < due; ++n) entries.push_back(PhraseEntry(n));
+  for (int n = 1; n < 400; ++n) entries.push_back(PhraseEntry(n));
   IngestOrDie(*store, feed, MakeFeed(entries), At(5000));
   CHECK_FALSE(SqlitePhraseIndexState(*store)->tuned);
-  IngestOrDie(*store, feed, MakeFeed({PhraseEntry(due)}), At(6000));
+  IngestOrDie(*store, feed, MakeFeed({PhraseEntry(400)}), At(6000));
   const auto state = SqlitePhraseIndexState(*store);
   REQUIRE(state);
   CHECK(state->tuned);
   CHECK(state->very_common_terms >= 2);
   CHECK(state->pair_terms > 0);
-  CHECK(SearchOrDie(*store, "\"mouth of the harbor\"").size() == 50);
+  CHECK(SearchOrDie(*store, "\"mouth of the harbor\"").size() == 50);  // 57 of 400
+  CHECK(CheckSqliteIntegrity(*store));
 }
 
 }  // namespace
