@@ -116,6 +116,7 @@ int OnDocumentToken(void* user, int flags, const char* token, int size, int star
 struct QueryPass {
   std::vector<std::string> terms;
   std::vector<std::pair<int, int>> offsets;
+  std::vector<int> flags;
   bool colocated = false;
 };
 
@@ -125,6 +126,7 @@ int OnQueryToken(void* user, int flags, const char* token, int size, int start, 
     if ((flags & FTS5_TOKEN_COLOCATED) != 0) pass.colocated = true;
     pass.terms.emplace_back(token, static_cast<std::size_t>(size));
     pass.offsets.emplace_back(start, end);
+    pass.flags.push_back(flags);
     return SQLITE_OK;
   } catch (const std::bad_alloc&) {
     return SQLITE_NOMEM;
@@ -147,14 +149,16 @@ int TokenizePhrase(Fts5Tokenizer* handle, void* context, int flags, const char* 
     const int rc =
         tokenizer->base.xTokenize(tokenizer->base_instance, &pass, flags, text, size, OnQueryToken);
     if (rc != SQLITE_OK) return rc;
-    // A base tokenizer with synonyms of its own would need its positions kept: pass it on.
+    // A base tokenizer with synonyms of its own (colocated tokens; porter has none) would
+    // break the one-term-per-position rewrite: its phrase goes on unchanged, flags and all.
     const std::vector<std::string> terms =
         pass.colocated
             ? pass.terms
             : RewritePhrase(tokenizer->terms, pass.terms, (flags & FTS5_TOKENIZE_PREFIX) != 0);
     for (std::size_t i = 0; i < terms.size(); ++i) {
-      const int emitted = emit(context, 0, terms[i].data(), static_cast<int>(terms[i].size()),
-                               pass.offsets[i].first, pass.offsets[i].second);
+      const int emitted =
+          emit(context, pass.colocated ? pass.flags[i] : 0, terms[i].data(),
+               static_cast<int>(terms[i].size()), pass.offsets[i].first, pass.offsets[i].second);
       if (emitted != SQLITE_OK) return emitted;
     }
     return SQLITE_OK;
