@@ -59,12 +59,11 @@ Result<CommonTermCounter> CountSampleTerms(Database& db, int sample_entries) {
   if (!sample) return Unexpected(sample.error());
   (*sample)->Bind(sample_entries);
   CommonTermCounter counter;
-  std::vector<std::string> terms;
   for (;;) {
     auto row = (*sample)->Step();
     if (!row) return Unexpected(row.error());
     if (!*row) break;
-    terms.clear();
+    std::vector<std::string> terms;
     for (int column = 0; column < 3; ++column) {
       if ((*sample)->IsNull(column)) continue;
       if (auto done = (*tokenizer)->AppendTerms((*sample)->Text(column), terms); !done) {
@@ -72,7 +71,6 @@ Result<CommonTermCounter> CountSampleTerms(Database& db, int sample_entries) {
       }
     }
     counter.AddDocument(std::move(terms));
-    terms = {};
   }
   return counter;
 }
@@ -82,8 +80,8 @@ Result<CommonTermCounter> CountSampleTerms(Database& db, int sample_entries) {
 Result<bool> SqliteStore::TunePhraseIndexIfDue(const PhraseTuning& tuning) {
   const std::string what = "tune the phrase index";
   if (phrase_tuning_settled_) return false;
-  auto savepoint = Savepoint::Begin(db_);
-  if (!savepoint) return FailAs(what, savepoint.error());
+  // Two reads decide; the write transaction is only taken to tune (this runs before every
+  // index batch until then). This connection is the only writer, so nothing changes between.
   auto tuned = IsTuned(db_);
   if (!tuned) return FailAs(what, tuned.error());
   if (*tuned) {
@@ -94,6 +92,8 @@ Result<bool> SqliteStore::TunePhraseIndexIfDue(const PhraseTuning& tuning) {
   if (!highest) return FailAs(what, highest.error());
   if (*highest < tuning.min_entries) return false;
 
+  auto savepoint = Savepoint::Begin(db_);
+  if (!savepoint) return FailAs(what, savepoint.error());
   auto counted = CountSampleTerms(db_, tuning.sample_entries);
   if (!counted) return FailAs(what, counted.error());
   const PhraseTerms terms =

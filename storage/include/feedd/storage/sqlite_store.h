@@ -52,7 +52,7 @@ Result<void> SetPhraseTuning(Store& store, const PhraseTuning& tuning);
 
 // Tunes the phrase index now if it was never tuned and the database has reached
 // `tuning.min_entries`, in one transaction. Returns whether it tuned. Fails for a store that
-// OpenSqliteStore did not open, or one opened read-only.
+// OpenSqliteStore did not open, and when a store opened read-only is due.
 Result<bool> TunePhraseIndex(Store& store, const PhraseTuning& tuning);
 
 // Diagnostics of the SQLite backend, for tests and benchmarks. Both fail (or give nullopt)
