@@ -27,6 +27,13 @@ enum class Kind : std::uint8_t {
   kFormatting,  // a, b, em...: end tags run the adoption agency; we accept them only exact
   kPhrase,      // span, sub...: "any other end tag"; accepted only exact
   kRawText,     // iframe, script, style: text up to the matching end tag
+  // Tables, only as well-formed structure: table > (thead|tbody|tfoot)? > tr > (td|th). In
+  // the first three only whitespace text and the next level may appear (anything else is
+  // foster-parented out of the table); a cell's content follows the "in body" rules.
+  kTable,
+  kTableSection,  // thead, tbody, tfoot
+  kTableRow,      // tr
+  kTableCell,     // td, th
 };
 
 struct TagInfo {
@@ -37,35 +44,38 @@ struct TagInfo {
 
 // The elements the fast path builds. Anything else (script, style, textarea, table, form,
 // select, svg, math, iframe, object, template, font, nobr...) goes to gumbo.
-constexpr std::array<TagInfo, 55> kTags = {{
-    {"a", Kind::kFormatting, false},    {"abbr", Kind::kPhrase, false},
-    {"address", Kind::kBlock, true},    {"article", Kind::kBlock, true},
-    {"aside", Kind::kBlock, true},      {"b", Kind::kFormatting, false},
-    {"bdi", Kind::kPhrase, false},      {"bdo", Kind::kPhrase, false},
-    {"blockquote", Kind::kBlock, true}, {"br", Kind::kVoid, true},
-    {"cite", Kind::kPhrase, false},     {"code", Kind::kFormatting, false},
-    {"dd", Kind::kListItem, true},      {"del", Kind::kPhrase, false},
-    {"dfn", Kind::kPhrase, false},      {"div", Kind::kBlock, true},
-    {"dl", Kind::kBlock, true},         {"dt", Kind::kListItem, true},
-    {"em", Kind::kFormatting, false},   {"figcaption", Kind::kBlock, true},
-    {"figure", Kind::kBlock, true},     {"footer", Kind::kBlock, true},
-    {"h1", Kind::kHeading, true},       {"h2", Kind::kHeading, true},
-    {"h3", Kind::kHeading, true},       {"h4", Kind::kHeading, true},
-    {"h5", Kind::kHeading, true},       {"h6", Kind::kHeading, true},
-    {"header", Kind::kBlock, true},     {"hr", Kind::kVoid, true},
-    {"i", Kind::kFormatting, false},    {"img", Kind::kVoid, true},
-    {"ins", Kind::kPhrase, false},      {"kbd", Kind::kPhrase, false},
-    {"li", Kind::kListItem, true},      {"main", Kind::kBlock, true},
-    {"mark", Kind::kPhrase, false},     {"nav", Kind::kBlock, true},
-    {"ol", Kind::kBlock, true},         {"p", Kind::kParagraph, true},
-    {"pre", Kind::kBlock, true},        {"q", Kind::kPhrase, false},
-    {"s", Kind::kFormatting, false},    {"samp", Kind::kPhrase, false},
-    {"section", Kind::kBlock, true},    {"small", Kind::kFormatting, false},
-    {"span", Kind::kPhrase, false},     {"strong", Kind::kFormatting, false},
-    {"sub", Kind::kPhrase, false},      {"sup", Kind::kPhrase, false},
-    {"u", Kind::kFormatting, false},    {"ul", Kind::kBlock, true},
-    {"iframe", Kind::kRawText, true},   {"script", Kind::kRawText, true},
-    {"style", Kind::kRawText, true},
+constexpr std::array<TagInfo, 62> kTags = {{
+    {"a", Kind::kFormatting, false},      {"abbr", Kind::kPhrase, false},
+    {"address", Kind::kBlock, true},      {"article", Kind::kBlock, true},
+    {"aside", Kind::kBlock, true},        {"b", Kind::kFormatting, false},
+    {"bdi", Kind::kPhrase, false},        {"bdo", Kind::kPhrase, false},
+    {"blockquote", Kind::kBlock, true},   {"br", Kind::kVoid, true},
+    {"cite", Kind::kPhrase, false},       {"code", Kind::kFormatting, false},
+    {"dd", Kind::kListItem, true},        {"del", Kind::kPhrase, false},
+    {"dfn", Kind::kPhrase, false},        {"div", Kind::kBlock, true},
+    {"dl", Kind::kBlock, true},           {"dt", Kind::kListItem, true},
+    {"em", Kind::kFormatting, false},     {"figcaption", Kind::kBlock, true},
+    {"figure", Kind::kBlock, true},       {"footer", Kind::kBlock, true},
+    {"h1", Kind::kHeading, true},         {"h2", Kind::kHeading, true},
+    {"h3", Kind::kHeading, true},         {"h4", Kind::kHeading, true},
+    {"h5", Kind::kHeading, true},         {"h6", Kind::kHeading, true},
+    {"header", Kind::kBlock, true},       {"hr", Kind::kVoid, true},
+    {"i", Kind::kFormatting, false},      {"img", Kind::kVoid, true},
+    {"ins", Kind::kPhrase, false},        {"kbd", Kind::kPhrase, false},
+    {"li", Kind::kListItem, true},        {"main", Kind::kBlock, true},
+    {"mark", Kind::kPhrase, false},       {"nav", Kind::kBlock, true},
+    {"ol", Kind::kBlock, true},           {"p", Kind::kParagraph, true},
+    {"pre", Kind::kBlock, true},          {"q", Kind::kPhrase, false},
+    {"s", Kind::kFormatting, false},      {"samp", Kind::kPhrase, false},
+    {"section", Kind::kBlock, true},      {"small", Kind::kFormatting, false},
+    {"span", Kind::kPhrase, false},       {"strong", Kind::kFormatting, false},
+    {"sub", Kind::kPhrase, false},        {"sup", Kind::kPhrase, false},
+    {"u", Kind::kFormatting, false},      {"ul", Kind::kBlock, true},
+    {"iframe", Kind::kRawText, true},     {"script", Kind::kRawText, true},
+    {"style", Kind::kRawText, true},      {"table", Kind::kTable, true},
+    {"thead", Kind::kTableSection, true}, {"tbody", Kind::kTableSection, true},
+    {"tfoot", Kind::kTableSection, true}, {"tr", Kind::kTableRow, true},
+    {"td", Kind::kTableCell, true},       {"th", Kind::kTableCell, true},
 }};
 
 const TagInfo* FindTag(std::string_view name) {
@@ -99,6 +109,18 @@ bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= '
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+bool IsBlank(std::string_view text) {
+  for (char c : text) {
+    if (!IsSpace(c)) return false;
+  }
+  return true;
+}
+
+// Where the parser's "in table", "in table body" and "in row" modes apply: text there must
+// be whitespace, and only the next level of the table may start.
+bool IsTableStructure(Kind kind) {
+  return kind == Kind::kTable || kind == Kind::kTableSection || kind == Kind::kTableRow;
+}
 
 // Nesting bounds well inside LimitNesting's (kMaxDepth, kMaxFormattingDepth), so the input
 // is exactly what gumbo would have parsed.
@@ -256,14 +278,15 @@ class SimpleBuilder {
 
   bool FlushText() {
     if (text_.empty()) return true;
+    // Other text in a table is moved out in front of it ("foster parenting").
+    if (InTableStructure() && !IsBlank(text_)) return false;
     AddText(std::move(text_), open_.back().node, open_.back().children);
     text_.clear();
     return true;
   }
 
   void AddText(std::string text, GumboNode* parent, std::vector<void*>* siblings) {
-    bool blank = true;
-    for (char c : text) blank = blank && IsSpace(c);
+    const bool blank = IsBlank(text);
     GumboNode& node = NewNode(blank ? GUMBO_NODE_WHITESPACE : GUMBO_NODE_TEXT, parent, siblings);
     node.v.text.text = out_.strings_.emplace_back(std::move(text)).c_str();
   }
@@ -451,6 +474,9 @@ class SimpleBuilder {
 
   const TagInfo* Current() const { return open_.back().info; }
   bool CurrentIs(Kind kind) const { return Current() != nullptr && Current()->kind == kind; }
+  bool InTableStructure() const {
+    return Current() != nullptr && IsTableStructure(Current()->kind);
+  }
   bool HasOpen(std::string_view name) const {
     for (const auto& open : open_) {
       if (open.info != nullptr && open.info->name == name) return true;
@@ -461,6 +487,12 @@ class SimpleBuilder {
   // What the tree builder does before inserting a start tag, for the cases that only pop
   // the current element; any other restructuring refuses.
   bool BeforeInsert(const TagInfo& info) {
+    if (InTableStructure()) return BeforeTableInsert(info);
+    // A section, row or cell start tag outside a table is ignored by the parser.
+    if (info.kind == Kind::kTableSection || info.kind == Kind::kTableRow ||
+        info.kind == Kind::kTableCell) {
+      return false;
+    }
     if (info.kind == Kind::kListItem) {
       // An open item of the same family closes, if only <p>s are above it and no special
       // element other than address, div, p stands between.
@@ -484,7 +516,7 @@ class SimpleBuilder {
     }
     const bool closes_p = info.kind == Kind::kBlock || info.kind == Kind::kListItem ||
                           info.kind == Kind::kParagraph || info.kind == Kind::kHeading ||
-                          info.name == "hr";
+                          info.kind == Kind::kTable || info.name == "hr";
     if (closes_p && HasOpen("p")) {
       if (!CurrentIs(Kind::kParagraph)) return false;
       open_.pop_back();  // close a p element
@@ -492,6 +524,28 @@ class SimpleBuilder {
     if (info.kind == Kind::kHeading && CurrentIs(Kind::kHeading)) return false;
     if (info.name == "a" && HasOpen("a")) return false;
     return true;
+  }
+
+  // A start tag where the current node is a table, section or row: only the next level. A
+  // row straight in a table gets the <tbody> the parser implies (gumbo builds it too); a
+  // cell straight in a table or section would imply more, and is refused.
+  bool BeforeTableInsert(const TagInfo& info) {
+    switch (info.kind) {
+      case Kind::kTableSection:
+        return CurrentIs(Kind::kTable);
+      case Kind::kTableRow:
+        if (CurrentIs(Kind::kTable)) {
+          auto [tbody, children] = NewElement(GUMBO_TAG_TBODY);
+          // Implied, so not counted in rough_depth_ (no tag of the text opened it).
+          open_.push_back(Open{tbody, children, FindTag("tbody")});
+          return true;
+        }
+        return CurrentIs(Kind::kTableSection);
+      case Kind::kTableCell:
+        return CurrentIs(Kind::kTableRow);
+      default:
+        return false;
+    }
   }
 
   bool EndTag() {
@@ -505,11 +559,19 @@ class SimpleBuilder {
     if (info == nullptr || info->kind == Kind::kVoid) return false;
     // Block, list item and heading end tags first generate implied end tags (here: an open
     // p, li, dd or dt above the element, other than the element's own kind for li/dd/dt).
-    const bool implies =
-        info->kind == Kind::kBlock || info->kind == Kind::kListItem || info->kind == Kind::kHeading;
+    const bool implies = info->kind == Kind::kBlock || info->kind == Kind::kListItem ||
+                         info->kind == Kind::kHeading || info->kind == Kind::kTableCell;
     while (implies && open_.size() > 1 && Current()->name != name &&
            (Current()->kind == Kind::kParagraph || Current()->kind == Kind::kListItem)) {
       if (info->kind == Kind::kListItem && Current()->kind == Kind::kListItem) return false;
+      open_.pop_back();
+    }
+    // </table> closes an open row and section (an implied <tbody> too), </tbody> an open
+    // row. A cell must be closed by its own end tag first.
+    while ((info->kind == Kind::kTable || info->kind == Kind::kTableSection) && open_.size() > 1 &&
+           Current()->name != name &&
+           (CurrentIs(Kind::kTableRow) ||
+            (info->kind == Kind::kTable && CurrentIs(Kind::kTableSection)))) {
       open_.pop_back();
     }
     if (open_.size() <= 1 || Current()->name != name) return false;
