@@ -104,14 +104,16 @@ class CurlFetcher::Impl {
 
   FetcherStats Stats() const { return {static_cast<int>(active_.size()), queued_}; }
 
-  // Half the transfer slots, at least 2: the parse threads and the writer's next batches are
-  // kept fed, and the other bodies wait on the server, not in our memory. Measured with 32
-  // slots (session 10, docs/performance.md): holding 32, a 1,000-feed cold cycle peaked at
-  // 61-71 MiB; holding 8, at 50-55 MiB, but 10,000 feeds took 80 s instead of 63 (the writer
-  // waited for parses); holding 16, 57 MiB and 62 s.
-  int HeldBodyLimit() const { return std::max(2, limits_.concurrency / 2); }
+  // As many as the transfer slots (at least 2): the parse threads and the writer's next
+  // batches are kept fed, and the other bodies wait on the server, not in our memory. Counted
+  // from completion, bodies in memory stay under twice the slots. Until session 13 a body
+  // counted only once its updater picked it up, so responses posted but not yet picked up
+  // went uncounted: a 1,000-feed cold cycle had up to 76 bodies out with 32 slots and half
+  // of them as the limit. Measured with 32 slots (docs/performance.md, session 13): counted
+  // from completion, holding 16 peaked at 58-61 MiB at 1,000 feeds but took 49 s instead of
+  // 40-42 at 10,000; holding 32, 63-66 MiB and 39-43 s (before: 66-85 MiB).
+  int HeldBodyLimit() const { return std::max(2, limits_.concurrency); }
 
-  void HoldBody() { ++held_bodies_; }
   void ReleaseBody() {
     if (held_bodies_ > 0) --held_bodies_;
     StartQueued();
@@ -409,6 +411,10 @@ class CurlFetcher::Impl {
     // re-entered by a caller that starts its next fetch right away.
     Handler handler(std::move(*transfer->handler));
     auto response = std::move(transfer->response);
+    if (!response.body.empty()) {
+      ++held_bodies_;
+      response.body_held = true;
+    }
     transfer.reset();
     asio::post(executor_, [handler = std::move(handler), response = std::move(response)]() mutable {
       std::move(handler)(std::move(response));
@@ -432,7 +438,7 @@ class CurlFetcher::Impl {
   bool shut_down_ = false;
   bool act_posted_ = false;  // a "time out now" from OnTimer is posted and has not run yet
   std::uint64_t serial_ = 0;
-  int held_bodies_ = 0;  // HoldBody minus ReleaseBody
+  int held_bodies_ = 0;  // responses completed with a body, minus ReleaseBody
 };
 
 void ResumeLater(CurlFetcher::Impl& owner, Transfer& transfer) { owner.ResumeLater(transfer); }
@@ -453,8 +459,6 @@ asio::awaitable<FetchResponse> CurlFetcher::Fetch(FetchRequest request) {
 }
 
 FetcherStats CurlFetcher::Stats() const { return impl_->Stats(); }
-
-void CurlFetcher::HoldBody() { impl_->HoldBody(); }
 
 void CurlFetcher::ReleaseBody() { impl_->ReleaseBody(); }
 

@@ -49,11 +49,13 @@ class CurlFetcher {
   // Per-host politeness state and counters (io thread only).
   HostTable& Hosts();
 
-  // Back-pressure from the caller: a fetched body held for parsing and storing. While half
-  // of `concurrency` (at least 2) bodies are held, no new transfer starts (queued ones wait,
-  // holding no body), so a cold cycle keeps at most 1.5 x concurrency bodies in memory however far
-  // the fetches run ahead of the parser and the writer. Every Hold needs one Release.
-  void HoldBody();
+  // Back-pressure from the caller. A response that completes with a body is held (its
+  // body_held is set) until the caller calls ReleaseBody, once, when it is done with the body
+  // and what it parsed from it. While `concurrency` (at least 2) bodies are held, no new
+  // transfer starts (queued ones wait, holding no body), so a cold cycle keeps fewer than
+  // 2 x concurrency bodies in memory however far the fetches run ahead of the parser and
+  // the writer. Counted from completion, not from when the caller picks the response up:
+  // responses posted to callers but not yet picked up are bodies too.
   void ReleaseBody();
 
   // Aborts every transfer (each completes with an error) and refuses new ones. For shutdown.

@@ -112,7 +112,15 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
 
   FetchRequest request{feed.url, feed.etag, feed.last_modified};
   FetchResponse response = co_await fetcher_.Fetch(std::move(request));
+  // A body counts against the fetcher's limit until released here, once, on every path: at
+  // once when it is not parsed, after its entries are stored when it is.
+  auto release_body = [this, &response] {
+    if (!response.body_held) return;
+    response.body_held = false;
+    fetcher_.ReleaseBody();
+  };
   if (stopping_) {
+    release_body();
     result.status = feed.status;
     co_return result;
   }
@@ -135,6 +143,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
     }
   }
   if (offline && evidence == NetworkEvidence::kNetworkFailure) {
+    release_body();
     result.status = feed.status;
     result.next_fetch =
         now + kOfflineRetry + std::chrono::seconds(static_cast<long long>(60 * Jitter()));
@@ -146,6 +155,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   FetchDecision decision = DecideAfterFetch(response, feed, now, bounds_, hints, Jitter());
   FetchOutcome& outcome = decision.outcome;
   if (decision.next == NextStep::kDefer) {
+    release_body();
     spdlog::debug("feed {} ({}): not fetched, host {} asked to wait", id, shown_url, response.host);
     result.status = feed.status;
     result.next_fetch = outcome.next_fetch;
@@ -155,11 +165,10 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
     fetcher_.Hosts().NoteSaved(response.host, memory.last_body_bytes);
   }
   std::optional<ParseJob> job;
-  // From here until the entries are stored this feed holds a body (and then its parse): the
-  // fetcher starts no new transfer while `concurrency` of them are held. Released below on
-  // the only path out of the two kParse blocks (no co_return between them).
-  const bool holds_body = decision.next == NextStep::kParse;
-  if (holds_body) fetcher_.HoldBody();
+  // A parsed body (and then its parse) stays held until the entries are stored: the fetcher
+  // starts no new transfer while half of `concurrency` are held. Released below, on the only
+  // path out of the two kParse blocks (no co_return between them).
+  if (decision.next != NextStep::kParse) release_body();
   if (decision.next == NextStep::kParse) {
     feeds::ParseOptions options;
     options.document_url = response.effective_url.empty() ? feed.url : response.effective_url;
@@ -251,7 +260,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
       }
     }
   }
-  if (holds_body) fetcher_.ReleaseBody();
+  release_body();
   ApplyRedirects(memory, response, feed, outcome);
   if (outcome.status == storage::FeedStatus::kError) {
     spdlog::warn("feed {} ({}): {} failed: {}", id, shown_url,

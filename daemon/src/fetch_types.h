@@ -50,6 +50,9 @@ struct FetchResponse {
   std::string host;                 // of the requested URL, lower-cased (politeness key)
   std::optional<std::chrono::system_clock::time_point> deferred_until;  // with kDeferred
   std::chrono::milliseconds elapsed{0};
+  // The body counts against the fetcher's held-body limit from the moment the transfer
+  // completes until the caller's CurlFetcher::ReleaseBody.
+  bool body_held = false;
 };
 
 }  // namespace feedd::daemon
