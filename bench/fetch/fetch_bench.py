@@ -318,7 +318,7 @@ def run_size(args: argparse.Namespace, feeds: int, server: str, env: dict) -> di
                 print(f"  curl {cycle}: {rows[('curl', cycle)][0]:.2f} s", flush=True)
         daemon = Feedd(args.feedd, args.feedctl, urls, work, args.concurrency, args.log_level)
         try:
-            for cycle in ("cold", "warm", "changed"):
+            for cycle in args.cycles.split(","):
                 if cycle == "changed":
                     change_tenth(www, files, feeds)
                     nginx_forget(env)
@@ -333,6 +333,8 @@ def run_size(args: argparse.Namespace, feeds: int, server: str, env: dict) -> di
                 print(f"  feedd {cycle}: {rows[('feedd', cycle)][0]:.2f} s, nginx answered "
                       f"{answers[cycle][0]} ({answers[cycle][1]} x 200, {answers[cycle][2]} x 304); "
                       f"feedd read {io[0]:.2f} GB, wrote {io[1]:.2f} GB", flush=True)
+                if "idle" in args.skip:
+                    continue
                 rows[("feedd", cycle + "+idle")] = daemon.settle(daemon.started,
                                                                 daemon.cpu_at_start)
                 print(f"  feedd {cycle} until idle: {rows[('feedd', cycle + '+idle')][0]:.2f} s; "
@@ -394,12 +396,14 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=18080)
     ap.add_argument("--concurrency", type=int, default=32,
                     help="feedd fetch.concurrency = per_host, and curl --parallel-max")
+    ap.add_argument("--cycles", default="cold,warm,changed",
+                    help="feedd's cycles, in this order (cold first: the others need its state)")
     ap.add_argument("--newsboat-threads", type=int, default=8)
     ap.add_argument("--newsboat-cycles", default="cold,warm,changed")
     ap.add_argument("--newsboat-max", type=int, default=1000,
                     help="run newsboat only up to this many feeds (10,000 take ~12 min)")
     ap.add_argument("--skip", action="append", default=[],
-                    help="newsboat, curl (repeat it, or separate them by commas)")
+                    help="newsboat, curl, idle (the wait until feedd is idle after each cycle); repeat it, or separate them by commas")
     ap.add_argument("--perf-cycle", default="", help="cold, warm or changed: profile feedd during that cycle")
     ap.add_argument("--keep-work", action="store_true",
                     help="keep the work folder (feedd's log and database) for a look afterwards")
