@@ -45,6 +45,11 @@ Result<void> Configure(Database& db, OpenMode mode, bool in_memory) {
     // statement journal held the pages' old images in memory (temp_store = MEMORY): 1.4 GB of
     // RSS. FAST still zeroes deleted rows inside the pages it writes anyway, not free pages.
     if (auto set = db.Exec("PRAGMA secure_delete = FAST"); !set) return set;
+    // A checkpoint copies every page the WAL holds back into the file, once however often
+    // the page was committed since the last one. At SQLite's default (1,000 pages) a
+    // 10,000-feed cold import read 5.6-5.7 GB and wrote 8.9-9.2 GB; at 4,000 pages (64 MiB of
+    // WAL) 4.4-4.6 and 7.9-8.3 (fetch_bench, docs/performance.md, session 13).
+    if (auto set = db.Exec("PRAGMA wal_autocheckpoint = 4000"); !set) return set;
   }
   // cache_size < 0 is a bound in KiB on this connection's page cache: 8 MiB here (the rest
   // comes from the OS file cache). The writer's grows with the file (WriterCacheKib).
