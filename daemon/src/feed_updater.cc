@@ -166,7 +166,7 @@ boost::asio::awaitable<UpdateResult> FeedUpdater::Update(storage::FeedId id) {
   }
   std::optional<ParseJob> job;
   // A parsed body (and then its parse) stays held until the entries are stored: the fetcher
-  // starts no new transfer while half of `concurrency` are held. Released below, on the only
+  // starts no new transfer while `concurrency` bodies are held. Released below, on the only
   // path out of the two kParse blocks (no co_return between them).
   if (decision.next != NextStep::kParse) release_body();
   if (decision.next == NextStep::kParse) {

@@ -1,12 +1,14 @@
 // A fast path for the common case of entry HTML: markup the HTML tree builder would take
-// as written. Most entries are paragraphs, links, emphasis, lists, headings and images,
-// nested properly; for those, gumbo's tokenizer and tree construction were three quarters
-// of the sanitiser's time. SimpleFragment builds the same tree gumbo would (the same
-// GumboNode structures, so the sanitiser walks either one with the same code), and gives up
-// on anything where the HTML parsing algorithm would do more than append: unknown or
-// special-parsing elements (script, style, table, form, svg...), misnesting, end tags that do
-// not close the current element, character references outside a short list, bytes that
-// are not valid UTF-8, control characters, deep nesting. The caller then uses gumbo.
+// as written. Most entries are paragraphs, links, emphasis, lists, headings, images and
+// well-formed tables, nested properly; for those, gumbo's tokenizer and tree construction
+// were three quarters of the sanitiser's time. SimpleFragment builds the same tree gumbo
+// would (the same GumboNode structures, so the sanitiser walks either one with the same
+// code), and gives up on anything where the HTML parsing algorithm would do more than append
+// (a table's implied <tbody> aside): unknown or special-parsing elements (form, svg,
+// caption, script with "<!--"...), text or stray elements inside a table's structure,
+// misnesting, end tags that do not close the current element, character references
+// outside a short list, bytes that are not valid UTF-8, control characters, deep nesting.
+// The caller then uses gumbo.
 //
 // The contract: whenever Parse returns a fragment, its tree is the one GumboFragment builds
 // for the same input, as far as the sanitiser reads it (element tags and namespaces,
