@@ -929,6 +929,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds between adding one entry to every feed (0: never)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
+    # Before the port is printed: a caller may signal as soon as it has read it (the test of
+    # this CLI once sent SIGTERM while the handlers were not yet installed, and the default
+    # action killed the server with status -15).
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
     server = FixtureServer(args.host, args.port, verbose=args.verbose,
                            autocreate_entries=args.entries if args.autocreate else None)
     for i in range(args.feeds):
@@ -937,9 +943,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.hostile:
         for name, path in sorted(install_hostile_suite(server).items()):
             print(f"{name} {server.url(path)}", flush=True)
-    done = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: done.set())
     while not done.wait(args.grow_every or 3600):
         if args.grow_every:
             for i in range(args.feeds):
